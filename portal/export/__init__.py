@@ -1,0 +1,1 @@
+"""Exports of anonymized cases: formats, the export gate, signed and encrypted bundles."""
