@@ -1,0 +1,220 @@
+"""Commands for running the web app: database, recipients, storage, serving, demo.
+
+The app is configured like the web server: PORTAL_* variables and the
+PORTAL_CONFIG file, or ``--config FILE`` given to the `portal` command group here.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from flask import Flask
+
+CONFIG_OPTION = click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML instance file (default: $PORTAL_CONFIG).",
+)
+
+
+def _app(config_file: Path | None) -> Flask:
+    from portal import create_app
+    from portal.config import CONFIG_FILE_ENV, ConfigError
+
+    if config_file is not None:
+        os.environ[CONFIG_FILE_ENV] = str(config_file)
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@contextmanager
+def _context(config_file: Path | None) -> Iterator[Flask]:
+    app = _app(config_file)
+    try:
+        with app.app_context():
+            yield app
+    finally:
+        # Close pooled connections now, not whenever the app is garbage collected.
+        from portal import db
+
+        db.engine_for(app).dispose()
+
+
+@click.group("db")
+def db_group() -> None:
+    """The database."""
+
+
+@db_group.command("init")
+@CONFIG_OPTION
+def db_init(config_file: Path | None) -> None:
+    """Create the tables and the blob folder (safe to run again).
+
+    The same as `portal db upgrade`: the schema always comes from the migrations.
+    """
+    from portal import db, intake, schema
+
+    with _context(config_file) as app:
+        try:
+            schema.upgrade(db.engine_for(app))
+        except schema.SchemaError as exc:
+            raise click.ClickException(str(exc)) from None
+        intake.installation_salt(db.get_session())
+        app.extensions["portal_blobs"].ensure()
+    click.echo("database and blob folder ready")
+
+
+@click.group("recipient")
+def recipient_group() -> None:
+    """Reviewers' public keys that new reports are encrypted to."""
+
+
+@recipient_group.command("add")
+@CONFIG_OPTION
+@click.argument("recipient")
+def recipient_add(config_file: Path | None, recipient: str) -> None:
+    """Register a reviewer's age recipient (age1... or age1pq1...)."""
+    import crypto
+    from portal import db, intake
+
+    with _context(config_file):
+        try:
+            reviewer = intake.add_reviewer(db.get_session(), recipient)
+        except crypto.AgeError as exc:
+            raise click.ClickException(f"not a valid age recipient: {exc}") from None
+        click.echo(f"reviewer {reviewer.id} active")
+
+
+@recipient_group.command("list")
+@CONFIG_OPTION
+def recipient_list(config_file: Path | None) -> None:
+    """List reviewer recipients."""
+    from sqlalchemy import select
+
+    from portal import db
+    from portal.models import Reviewer
+
+    with _context(config_file):
+        for reviewer in db.get_session().scalars(select(Reviewer).order_by(Reviewer.id)):
+            state = "active" if reviewer.active else "inactive"
+            click.echo(f"{reviewer.id}\t{state}\t{reviewer.recipient[:24]}...")
+
+
+@recipient_group.command("deactivate")
+@CONFIG_OPTION
+@click.argument("reviewer_id", type=int)
+def recipient_deactivate(config_file: Path | None, reviewer_id: int) -> None:
+    """Stop encrypting new reports to a reviewer."""
+    from portal import db
+    from portal.models import Reviewer
+
+    with _context(config_file):
+        session = db.get_session()
+        reviewer = session.get(Reviewer, reviewer_id)
+        if reviewer is None:
+            raise click.ClickException(f"no reviewer {reviewer_id}")
+        reviewer.active = False
+        session.commit()
+        click.echo(f"reviewer {reviewer_id} inactive")
+
+
+@click.group("storage")
+def storage_group() -> None:
+    """The encrypted blob store."""
+
+
+@storage_group.command("sweep")
+@CONFIG_OPTION
+@click.option("--older-than", default=3600, show_default=True, help="Seconds.")
+def storage_sweep(config_file: Path | None, older_than: int) -> None:
+    """Remove blobs no report refers to and stale temporary files (crash leftovers)."""
+    from portal import db
+    from portal.backup import referenced_blob_ids
+
+    with _context(config_file) as app:
+        # Every table's blob columns (entries, notes, tags, cases), not only entries.
+        referenced = referenced_blob_ids(db.get_session().connection())
+        removed = app.extensions["portal_blobs"].sweep(referenced, older_than)
+    click.echo(f"removed {removed} file(s)")
+
+
+@click.command("run")
+@CONFIG_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def run(config_file: Path | None, host: str, port: int) -> None:
+    """Serve the app with the development server (use gunicorn in production)."""
+    app = _app(config_file)
+    click.echo(f"Serving on http://{host}:{port}/  (Ctrl-C to stop)")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+DEMO_PASSPHRASE_WORDS = 6
+
+
+@click.command("demo")
+@click.option("--data", "data_dir", default="demo-data", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path))
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Set up only, do not start the server.")
+def demo(data_dir: Path, port: int, no_serve: bool) -> None:
+    """Set up a demo (SQLite, blobs, a reviewer key) under DATA and serve it."""
+    from sqlalchemy import select
+
+    import crypto
+    from portal import codename, db, intake, schema
+    from portal.models import Reviewer
+
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    config_file = data_dir / "portal.toml"
+    if not config_file.exists():
+        # The demo sets its own random secret explicitly; nothing insecure is implied.
+        config_file.write_text(
+            f'secret_key = "{secrets.token_urlsafe(48)}"\n'
+            f'database_url = "sqlite:///{data_dir / "portal.db"}"\n'
+            f'blob_dir = "{data_dir / "blobs"}"\n'
+            "kdf_memory_kib = 19456\n",
+            encoding="utf-8",
+        )
+    identity_file = data_dir / "reviewer-identity.age"
+    with _context(config_file) as app:
+        try:
+            schema.upgrade(db.engine_for(app))  # the migrations, as in production
+        except schema.SchemaError as exc:
+            raise click.ClickException(f"{exc}; or start afresh: make clean-demo") from None
+        intake.installation_salt(db.get_session())
+        app.extensions["portal_blobs"].ensure()
+        if not identity_file.exists():
+            identity = crypto.generate_identity(pq=True)
+            passphrase = codename.generate(DEMO_PASSPHRASE_WORDS)
+            identity_file.write_bytes(crypto.protect_identity(identity, passphrase))
+            (data_dir / "reviewer-passphrase.txt").write_text(passphrase + "\n")
+            intake.add_reviewer(db.get_session(), identity.recipient().to_string())
+        passphrase = (data_dir / "reviewer-passphrase.txt").read_text().strip()
+        recipient = db.get_session().scalars(
+            select(Reviewer.recipient).where(Reviewer.active).order_by(Reviewer.id)
+        ).first()
+    click.echo(f"Demo data:        {data_dir}")
+    click.echo(f"Reviewer recipient: {recipient}")
+    click.echo(f"Reviewer identity:  {identity_file} (age -p file)")
+    click.echo(f"Its passphrase:     {passphrase}")
+    click.echo(f"Read a report:      portal decrypt -i {identity_file} "
+               f"{data_dir / 'blobs'}/<xx>/<blob id>   (asks for the passphrase)")
+    if no_serve:
+        return
+    click.echo(f"Open http://127.0.0.1:{port}/ (Tor Browser or any browser; Ctrl-C to stop)")
+    app = _app(config_file)
+    app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False, threaded=True)
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the `portal` group."""
+    for command in (db_group, recipient_group, storage_group, run, demo):
+        group.add_command(command)
