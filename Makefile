@@ -8,7 +8,7 @@ DEMO_DATA ?= demo-data
 DEMO_PORT ?= 8000
 # Debian packages the tests use as independent checkers (tor and nginx check the shipped
 # configs) and the browser test needs.
-APT_PACKAGES := age libimage-exiftool-perl mat2 ffmpeg chromium fonts-wqy-microhei tor nginx
+APT_PACKAGES := age libimage-exiftool-perl libarchive-zip-perl mat2 ffmpeg chromium fonts-wqy-microhei tor nginx
 APT_TOOLS := age exiftool mat2 ffmpeg chromium tor nginx
 
 .PHONY: demo test test-pg reliability bench install system-deps translations clean-demo
@@ -26,6 +26,7 @@ install: $(STAMP)
 
 system-deps:
 	@missing=""; for tool in $(APT_TOOLS); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	perl -MArchive::Zip -e1 >/dev/null 2>&1 || missing="$$missing Archive::Zip(exiftool-reads-office-files)"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = "0" ]; then \
 		echo "installing Debian packages for:$$missing"; \

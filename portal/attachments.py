@@ -1,20 +1,21 @@
 """Attachments: scrub in memory, then hand to the blob store.
 
-``portal.scrub`` is imported in exactly one place, :func:`_scrub`, and lazily, so
-this module (and the app) imports even where the scrubbing package is being
-changed; without it, attachments are refused rather than stored with metadata.
+Each file is scrubbed in a child process (:func:`portal.scrub.scrub_isolated`):
+the parsers are C libraries, and a hostile file that hangs or crashes one must
+cost a refused file, not a web worker.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any, BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
 import crypto
+from portal import scrub
+from portal.scrub import ScrubResult
 from portal.storage import BlobStore
 
 NOT_SCRUBBED = "not_scrubbed"
@@ -43,25 +44,15 @@ class Upload:
 class Prepared:
     """A file after scrubbing, ready to be encrypted and stored."""
 
-    result: Any  # portal.scrub.ScrubResult
+    result: ScrubResult
     original: BinaryIO | None = None  # streamed as sent when over the in-memory cap
     blob_id: str | None = None
     stored_size: int = 0
     report: dict[str, Any] = field(default_factory=dict)
 
 
-def _scrub() -> ModuleType:
-    """The scrubbing package, imported on first use (the single import site)."""
-    try:
-        import portal.scrub as scrub_module
-    except ImportError as exc:  # pragma: no cover - only while the package is absent
-        raise AttachmentRefused(_l("Attachments cannot be accepted at the moment.")) from exc
-    return scrub_module
-
-
 def prepare(upload: Upload, keep_original: bool = False) -> Prepared:
     """Scrub one upload in memory; raises AttachmentRefused if it is rejected."""
-    scrub = _scrub()
     upload.stream.seek(0)
     head = upload.stream.read(4096)
     media_type = scrub.sniff_type(head)
@@ -72,7 +63,8 @@ def prepare(upload: Upload, keep_original: bool = False) -> Prepared:
         return Prepared(result=result, original=upload.stream)
     upload.stream.seek(0)
     data = upload.stream.read()
-    result = scrub.scrub(data, upload.filename, upload.declared_type, keep_original=keep_original)
+    result = scrub.scrub_isolated(data, upload.filename, upload.declared_type,
+                                   keep_original=keep_original)
     if result.outcome == REJECTED:
         raise AttachmentRefused(
             _l("%(name)s was refused: %(reason)s", name=result.filename,

@@ -73,6 +73,8 @@ REVISION_COUNT = N_("revision count and editing time")
 TEXT_NOTES = N_("text notes stored in the file")
 TRAILING_DATA = N_("data hidden after the end of the file")
 OTHER_DATA = N_("other embedded data")
+MACROS = N_("macros (program code)")
+SIGNATURE = N_("digital signature (names the signer)")
 
 # --- Warnings (ScrubResult.warnings) ----------------------------------------
 NOT_REMOVED = N_("Metadata was not removed.")
@@ -88,6 +90,10 @@ EMBEDDED_DOCS = N_("Documents embedded inside this file were not cleaned.")
 TRANSCODED = N_("The picture was converted to a more common format.")
 TEXT_ENCODING = N_("The text encoding could not be determined, so the text is stored unchanged.")
 NOTHING_FOUND = N_("No identifying metadata was found.")
+OLD_OFFICE = N_(
+    "Old Word, Excel and PowerPoint files (.doc, .xls, .ppt) cannot be cleaned: save the "
+    "file as .docx, .xlsx, .pptx or PDF and send that instead."
+)
 
 # --- Reasons for refusal (ScrubResult.reason) -------------------------------
 R_DAMAGED = N_("The file is damaged or incomplete and could not be read.")
@@ -96,10 +102,3 @@ R_ZIP_BOMB = N_("The file expands to far more data than it contains (a possible 
 R_TOO_COMPLEX = N_("The file is too complex to process safely.")
 R_TIMEOUT = N_("Processing the file took too long, so it was stopped.")
 R_EMPTY = N_("The file is empty.")
-
-# --- Waiting for translation --------------------------------------------------
-# Every label above is in the four catalogs (tests/portal/test_translations.py).
-# These reuse a translated label until their own text is translated; then they
-# become N_("macros (program code)") and N_("digital signature (names the signer)").
-MACROS = OTHER_DATA
-SIGNATURE = AUTHOR  # the signer's name is what identifies

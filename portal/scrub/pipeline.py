@@ -134,5 +134,5 @@ def _clean(data: bytes, media_type: str, limits: Limits) -> Cleaned:
         if "EncryptionInfo".encode("utf-16-le") in data:
             # A password-protected docx/xlsx/pptx is an OLE file with this stream.
             raise Unscrubbable(L.PASSWORD)
-        raise Unscrubbable(L.UNSUPPORTED)
+        raise Unscrubbable(L.UNSUPPORTED, L.OLD_OFFICE)
     raise Unscrubbable(L.UNSUPPORTED)

@@ -18,6 +18,13 @@ EXIFTOOL = shutil.which("exiftool")
 FFMPEG = shutil.which("ffmpeg") and shutil.which("ffprobe")
 needs_exiftool = pytest.mark.skipif(EXIFTOOL is None,
                                     reason="exiftool (libimage-exiftool-perl) not installed")
+# Without Perl's Archive::Zip, exiftool sees an office file as a bare zip and reads none
+# of its properties: checking a scrub with it would prove nothing.
+ARCHIVE_ZIP = bool(shutil.which("perl")) and subprocess.run(
+    ["perl", "-MArchive::Zip", "-e1"], capture_output=True).returncode == 0
+needs_exiftool_office = pytest.mark.skipif(
+    EXIFTOOL is None or not ARCHIVE_ZIP,
+    reason="exiftool with Archive::Zip (libimage-exiftool-perl, libarchive-zip-perl) not installed")
 needs_ffmpeg = pytest.mark.skipif(not FFMPEG, reason="ffmpeg/ffprobe not installed")
 
 # exiftool tag names that identify a person, device, place or time.  None may

@@ -142,3 +142,4 @@ def test_old_office_files_are_stored_with_warning():
     result = scrub(data, "statement.doc")
     assert result.outcome == "not_scrubbed"
     assert L.UNSUPPORTED in result.warnings and L.PASSWORD not in result.warnings
+    assert L.OLD_OFFICE in result.warnings  # the defender is told what to send instead

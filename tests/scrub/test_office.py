@@ -12,7 +12,7 @@ from portal.scrub import labels as L
 from portal.scrub import scrub
 from portal.scrub.sniff import DOCX, ODT, PPTX, XLSX
 from tests.scrub import scrub_corpus as c
-from tests.scrub.exif_check import exiftool, identifying_left, needs_exiftool, zip_text
+from tests.scrub.exif_check import exiftool, identifying_left, needs_exiftool_office, zip_text
 
 DOCS = {
     "docx": (c.docx_full, "statement.docx", DOCX),
@@ -44,7 +44,7 @@ def test_no_planted_value_in_any_part(cleaned):
     assert "rsid" not in text and "absPath" not in text and "creationId" not in text
 
 
-@needs_exiftool
+@needs_exiftool_office
 def test_exiftool_finds_nothing(cleaned):
     _, original, result, _ = cleaned
     assert identifying_left(exiftool(original))
