@@ -25,6 +25,10 @@ MiB = 1024 * 1024
 ENV_PREFIX = "PORTAL_"
 CONFIG_FILE_ENV = "PORTAL_CONFIG"
 
+#: The UI languages the portal ships catalogs for, in the order the switch lists them
+#: (portal.i18n describes each; a test keeps the two in step).
+SHIPPED_LANGUAGES = ("en", "zh_Hans", "zh_Hant", "bo", "ug")
+
 #: Size of the shipped codename wordlist is checked at run time; this is the floor
 #: the issue sets for a codename's strength.
 MIN_CODENAME_BITS = 80
@@ -176,6 +180,27 @@ def _hosts(value: Any) -> tuple[str, ...] | None:
     return hosts or None
 
 
+def _languages(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else _text(value).split(",")
+    known = {code.lower(): code for code in SHIPPED_LANGUAGES}
+    codes: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError("expected language codes")
+        text = item.strip().replace("-", "_")
+        if not text:
+            continue
+        code = known.get(text.lower())
+        if code is None:
+            raise ValueError(f"unknown language {text!r}; the portal ships "
+                             f"{', '.join(SHIPPED_LANGUAGES)}")
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise ValueError(f"name at least one of {', '.join(SHIPPED_LANGUAGES)}")
+    return tuple(codes)
+
+
 def _log_level(value: Any) -> str:
     text = _text(value).upper()
     if text not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
@@ -276,7 +301,81 @@ OPTIONS: dict[str, Option] = {
         "PORTAL_HEALTH_TOKEN", _token, None,
         "bearer token of the operator's /-/health endpoint (unset: no endpoint)",
     ),
+    "languages": Option(
+        "PORTAL_LANGUAGES", _languages, SHIPPED_LANGUAGES,
+        "UI languages offered (comma-separated; the first is the default)",
+    ),
 }
+
+#: The staff side's settings (portal.auth reads them from the app config). Their Flask
+#: keys are their environment names. Every value is a positive whole number.
+STAFF_OPTIONS: dict[str, Option] = {
+    "staff_idle_minutes": Option(
+        "PORTAL_STAFF_IDLE_MINUTES", _positive_int, 30,
+        "a staff session (and its unlocked key) ends after this many idle minutes",
+    ),
+    "staff_absolute_hours": Option(
+        "PORTAL_STAFF_ABSOLUTE_HOURS", _positive_int, 12,
+        "a staff session ends this many hours after login, however busy",
+    ),
+    # Argon2id for staff passwords (OWASP's first recommended profile: 46 MiB, t=1,
+    # is the floor; we spend more because logins are rare).
+    "staff_argon2_memory_kib": Option(
+        "PORTAL_STAFF_ARGON2_MEMORY_KIB", _positive_int, 65536,
+        "Argon2id memory cost of staff passwords (KiB)",
+    ),
+    "staff_argon2_iterations": Option(
+        "PORTAL_STAFF_ARGON2_ITERATIONS", _positive_int, 3, "Argon2id passes of staff passwords",
+    ),
+    "staff_scrypt_work_factor": Option(
+        "PORTAL_STAFF_SCRYPT_WORK_FACTOR", _positive_int, 18,
+        "scrypt work factor (log2 N) of the age -p file protecting a reviewer's key",
+    ),
+    "staff_password_min": Option(
+        "PORTAL_STAFF_PASSWORD_MIN", _positive_int, 12,
+        "shortest staff password and key passphrase (at least 10)",
+    ),
+    "staff_lockout_threshold": Option(
+        "PORTAL_STAFF_LOCKOUT_THRESHOLD", _positive_int, 5,
+        "failed logins or unlocks before an account is locked",
+    ),
+    "staff_lockout_base_seconds": Option(
+        "PORTAL_STAFF_LOCKOUT_BASE_SECONDS", _positive_int, 60,
+        "first lockout; it doubles with each further failure",
+    ),
+    "staff_lockout_max_seconds": Option(
+        "PORTAL_STAFF_LOCKOUT_MAX_SECONDS", _positive_int, 24 * 3600, "longest lockout",
+    ),
+    "staff_enrol_hours": Option(
+        "PORTAL_STAFF_ENROL_HOURS", _positive_int, 72, "how long an enrolment link works",
+    ),
+    "staff_page_size": Option(
+        "PORTAL_STAFF_PAGE_SIZE", _positive_int, 50, "reports per inbox page",
+    ),
+    "staff_rekey_batch": Option(
+        "PORTAL_STAFF_REKEY_BATCH", _positive_int, 300,
+        "reports re-keyed per click in the dashboard (the CLI does all at once)",
+    ),
+}
+OPTIONS.update(STAFF_OPTIONS)
+STAFF_PASSWORD_FLOOR = 10
+
+
+def parse_option(name: str, value: Any) -> Any:
+    """One setting's checked value; ConfigError naming the setting otherwise."""
+    try:
+        return OPTIONS[name].parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"setting {name!r} ({_env_name(name)}): {exc}") from None
+
+
+def check_staff(config: Mapping[str, Any]) -> None:
+    """Rules across the staff settings (ConfigError when one is broken)."""
+    if config["PORTAL_STAFF_PASSWORD_MIN"] < STAFF_PASSWORD_FLOOR:
+        raise ConfigError(
+            f"setting 'staff_password_min' (PORTAL_STAFF_PASSWORD_MIN): at least "
+            f"{STAFF_PASSWORD_FLOOR} characters are required"
+        )
 
 
 def parse_config(raw: Mapping[str, Any], *, wordlist_size: int | None = None) -> dict[str, Any]:
@@ -291,10 +390,7 @@ def parse_config(raw: Mapping[str, Any], *, wordlist_size: int | None = None) ->
     config: dict[str, Any] = {}
     for name, option in OPTIONS.items():
         if name in raw and raw[name] is not None:
-            try:
-                config[option.key] = option.parse(raw[name])
-            except ValueError as exc:
-                raise ConfigError(f"setting {name!r} ({_env_name(name)}): {exc}") from None
+            config[option.key] = parse_option(name, raw[name])
         elif option.default is _REQUIRED:
             raise ConfigError(f"setting {name!r} is required (set {_env_name(name)})")
         else:
@@ -306,6 +402,7 @@ def parse_config(raw: Mapping[str, Any], *, wordlist_size: int | None = None) ->
                 f"setting 'codename_words': {config['PORTAL_CODENAME_WORDS']} words give "
                 f"{bits:.0f} bits, at least {MIN_CODENAME_BITS} are required"
             )
+    check_staff(config)
     if config["PORTAL_REDIS_URL"] and raw.get("ratelimit_storage_url") is None:
         # One Redis for everything shared by several app servers, unless told otherwise.
         config["RATELIMIT_STORAGE_URI"] = config["PORTAL_REDIS_URL"]

@@ -28,12 +28,12 @@ def _keep_staff_language(endpoint: str, values: dict[str, object]) -> None:
     """Links between staff pages keep the chosen language (as the public side does)."""
     from flask import has_request_context
 
-    from portal.i18n import DEFAULT, current_language
+    from portal.i18n import current_language, default_language
 
     if endpoint.split(".", 1)[0] not in STAFF_BLUEPRINTS or not has_request_context():
         return
     code = current_language().code
-    if code != DEFAULT:
+    if code != default_language():
         values.setdefault("lang", code)
 
 
