@@ -79,16 +79,26 @@ def recipient_group() -> None:
 @CONFIG_OPTION
 @click.argument("recipient")
 def recipient_add(config_file: Path | None, recipient: str) -> None:
-    """Register a reviewer's age recipient (age1... or age1pq1...)."""
-    import crypto
-    from portal import db, intake
+    """Register an organization's age recipient with no login (age1... or age1pq1...).
 
-    with _context(config_file):
+    As on the admin page: new reports are encrypted to it at once, a re-key of the
+    older ones is queued (a reviewer runs it from the inbox or with `portal rekey`),
+    and the change is audited. A reviewer with a login gets their key by enrolling.
+    """
+    from portal import accounts, db, keyring, rekey
+
+    with _context(config_file) as app:
+        session = db.get_session()
         try:
-            reviewer = intake.add_reviewer(db.get_session(), recipient)
-        except crypto.AgeError as exc:
-            raise click.ClickException(f"not a valid age recipient: {exc}") from None
-        click.echo(f"reviewer {reviewer.id} active")
+            reviewer = accounts.add_standalone_recipient(
+                session, app.config["SECRET_KEY"], recipient, actor=None)
+        except keyring.KeyringError:
+            raise click.ClickException("not an age recipient (age1... or age1pq1...)") from None
+        except accounts.AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        reviewer_id, pending = reviewer.id, rekey.pending(session)
+    click.echo(f"recipient {reviewer_id} active; re-key of older reports queued "
+               f"({pending} change(s) pending)")
 
 
 @recipient_group.command("list")
@@ -108,20 +118,35 @@ def recipient_list(config_file: Path | None) -> None:
 
 @recipient_group.command("deactivate")
 @CONFIG_OPTION
-@click.argument("reviewer_id", type=int)
-def recipient_deactivate(config_file: Path | None, reviewer_id: int) -> None:
-    """Stop encrypting new reports to a reviewer."""
-    from portal import db
+@click.argument("reviewer_id", metavar="ID")
+def recipient_deactivate(config_file: Path | None, reviewer_id: str) -> None:
+    """Stop encrypting new reports to a recipient with no login (ID from `list`).
+
+    As on the admin page: a re-key is queued so that its key stops opening older
+    reports once a reviewer runs it, and the change is audited. A reviewer's own key
+    goes away by revoking their account.
+    """
+    from portal import accounts, db, rekey
     from portal.models import Reviewer
 
-    with _context(config_file):
+    if not reviewer_id.isdigit():
+        raise click.ClickException("a recipient id is a whole number (see portal recipient list)")
+    with _context(config_file) as app:
         session = db.get_session()
-        reviewer = session.get(Reviewer, reviewer_id)
+        reviewer = session.get(Reviewer, int(reviewer_id))
         if reviewer is None:
-            raise click.ClickException(f"no reviewer {reviewer_id}")
-        reviewer.active = False
-        session.commit()
-        click.echo(f"reviewer {reviewer_id} inactive")
+            raise click.ClickException(f"no recipient {reviewer_id}")
+        was_active = reviewer.active
+        try:
+            accounts.deactivate_recipient(session, app.config["SECRET_KEY"], reviewer, actor=None)
+        except accounts.AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        pending = rekey.pending(session)
+    if not was_active:
+        click.echo(f"recipient {reviewer_id} was already inactive")
+        return
+    click.echo(f"recipient {reviewer_id} inactive; re-key of older reports queued "
+               f"({pending} change(s) pending)")
 
 
 @click.group("storage")
