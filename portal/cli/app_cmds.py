@@ -7,7 +7,7 @@ PORTAL_CONFIG file, or ``--config FILE`` given to the `portal` command group her
 from __future__ import annotations
 
 import os
-import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -180,63 +180,55 @@ def run(config_file: Path | None, host: str, port: int) -> None:
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 
 
-DEMO_PASSPHRASE_WORDS = 6
-
-
 @click.command("demo")
 @click.option("--data", "data_dir", default="demo-data", show_default=True,
               type=click.Path(file_okay=False, path_type=Path))
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Set up only, do not start the server.")
 def demo(data_dir: Path, port: int, no_serve: bool) -> None:
-    """Set up a demo (SQLite, blobs, a reviewer key) under DATA and serve it."""
-    from sqlalchemy import select
+    """Set up a demo under DATA (SQLite, blobs, a staff account) and serve it.
 
-    import crypto
-    from portal import codename, db, intake, schema
-    from portal.models import Reviewer
+    The staff account is an admin and a reviewer with a password, a TOTP secret and a
+    passphrase-protected key: all printed, and kept in DATA/demo-account.toml (0600).
+    Safe to run again: it reuses what is there. Reads only DATA/portal.toml, never the
+    shell's PORTAL_* settings.
+    """
+    from portal import demo as demo_setup
 
-    data_dir = data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    config_file = data_dir / "portal.toml"
-    if not config_file.exists():
-        # The demo sets its own random secret explicitly; nothing insecure is implied.
-        config_file.write_text(
-            f'secret_key = "{secrets.token_urlsafe(48)}"\n'
-            f'database_url = "sqlite:///{data_dir / "portal.db"}"\n'
-            f'blob_dir = "{data_dir / "blobs"}"\n'
-            "kdf_memory_kib = 19456\n",
-            encoding="utf-8",
-        )
-    identity_file = data_dir / "reviewer-identity.age"
-    with _context(config_file) as app:
-        try:
-            schema.upgrade(db.engine_for(app))  # the migrations, as in production
-        except schema.SchemaError as exc:
-            raise click.ClickException(f"{exc}; or start afresh: make clean-demo") from None
-        intake.installation_salt(db.get_session())
-        app.extensions["portal_blobs"].ensure()
-        if not identity_file.exists():
-            identity = crypto.generate_identity(pq=True)
-            passphrase = codename.generate(DEMO_PASSPHRASE_WORDS)
-            identity_file.write_bytes(crypto.protect_identity(identity, passphrase))
-            (data_dir / "reviewer-passphrase.txt").write_text(passphrase + "\n")
-            intake.add_reviewer(db.get_session(), identity.recipient().to_string())
-        passphrase = (data_dir / "reviewer-passphrase.txt").read_text().strip()
-        recipient = db.get_session().scalars(
-            select(Reviewer.recipient).where(Reviewer.active).order_by(Reviewer.id)
-        ).first()
-    click.echo(f"Demo data:        {data_dir}")
-    click.echo(f"Reviewer recipient: {recipient}")
-    click.echo(f"Reviewer identity:  {identity_file} (age -p file)")
-    click.echo(f"Its passphrase:     {passphrase}")
-    click.echo(f"Read a report:      portal decrypt -i {identity_file} "
-               f"{data_dir / 'blobs'}/<xx>/<blob id>   (asks for the passphrase)")
+    try:
+        made = demo_setup.setup(data_dir, port=port)
+    except demo_setup.DemoError as exc:
+        raise click.ClickException(str(exc)) from None
+    python = sys.executable or "python3"
+    secret = made.totp_secret
+    click.echo(f"Demo data:        {made.data_dir} (demo secrets in "
+               f"{made.credentials_file.name}, mode 0600; demo only, never reuse them)")
+    if made.set_aside:
+        click.echo(f"Kept:             {', '.join(p.name for p in made.set_aside)} (the earlier "
+                   "demo's key, no login; it still opens the reports sent to it)")
+    click.echo(f"Public site:      {made.public_url}")
+    click.echo(f"Staff login:      {made.staff_login_url}")
+    click.echo(f"  username:       {made.username}   (admin and reviewer)")
+    click.echo(f"  password:       {made.password}")
+    click.echo(f"  TOTP secret:    {secret}")
+    click.echo(f"  otpauth URI:    {made.otpauth_uri}")
+    click.echo("                  add it to an authenticator app, or get a code now with:")
+    click.echo(f"                  oathtool --totp -b {secret}")
+    click.echo(f"                  {python} -c "
+               f"\"import pyotp; print(pyotp.TOTP('{secret}').now())\"")
+    click.echo(f"Key passphrase:   {made.passphrase}")
+    click.echo("                  (after logging in, Unlock with it to read reports)")
+    click.echo(f"Reviewer key:     {made.identity_file} (the same key as an age -p file)")
+    click.echo(f"                  portal decrypt -i {made.identity_file} "
+               f"{made.data_dir / 'blobs'}/<xx>/<blob id>   (asks for the passphrase)")
     if no_serve:
         return
-    click.echo(f"Open http://127.0.0.1:{port}/ (Tor Browser or any browser; Ctrl-C to stop)")
-    app = _app(config_file)
-    app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False, threaded=True)
+    try:
+        app = demo_setup.app_for(made.data_dir)
+    except demo_setup.DemoError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Serving {made.public_url} (Tor Browser or any browser; Ctrl-C to stop)")
+    app.run(host=demo_setup.HOST, port=port, debug=False, use_reloader=False, threaded=True)
 
 
 def register(group: click.Group) -> None:
