@@ -179,7 +179,7 @@ def rebuild(identity: dict[str, Any], summary: dict[str, Any], guard_key: bytes)
         else:
             fields[name] = anonymize_text(original, entities, keep, name in record.RICH_FIELDS)
     for name in record.DATE_FIELDS:
-        fields[name] = [an.coarsen_dates(v) for v in fields.get(name) or []]
+        fields[name] = list(dict.fromkeys(an.coarsen_dates(v) for v in fields.get(name) or []))
     summary["follow_ups"] = [
         {"date": an.coarsen_dates(str(f.get("date") or "")), "kind": f.get("kind", "development"),
          "text": anonymize_text(str(f.get("text") or ""), entities, keep, rich=True)}

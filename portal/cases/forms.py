@@ -152,6 +152,14 @@ class NewCaseForm(FlaskForm):
                                validators=[DataRequired(), Length(max=5000), clean_text])
 
 
+class AttachForm(FlaskForm):
+    """Add reports to an existing case."""
+
+    case = StringField(_l("Case"), validators=[DataRequired(), Length(max=40), clean_text])
+    report_ids = TextAreaField(_l("Report ids (one per line)"),
+                               validators=[DataRequired(), Length(max=5000), clean_text])
+
+
 class ExportForm(FlaskForm):
     """What to export, for whom."""
 

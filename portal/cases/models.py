@@ -124,7 +124,8 @@ class ExportStatus:
 
 
 class ExportRequest(Base):
-    """An export to an outside body: needs a second reviewer's approval of the preview."""
+    """An export of one case to an outside body: needs a second reviewer's approval of
+    the preview. A bundle of several cases is a batch of these (see batch_id)."""
 
     __tablename__ = "export_request"
 
@@ -145,3 +146,6 @@ class ExportRequest(Base):
     approved_by: Mapped[int | None] = mapped_column(Integer, default=None)
     decided_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     note: Mapped[str] = mapped_column(Text, default="")
+    #: Several cases exported in one bundle: one request per case (each gated,
+    #: approved and audited on its own), sharing this random id. None: one case.
+    batch_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)

@@ -143,6 +143,40 @@ def prefill(documents: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, 
     return record, originals
 
 
+def merge(target: dict[str, Any], fields: dict[str, Any]) -> None:
+    """Fill a case record from another report's prefilled fields, in place.
+
+    Multi-values are added; a choice or text is taken only where the record has
+    none (what a reviewer set stays); dates are added (the caller keeps the exact
+    ones in the identity tier). Consent fields are left to the caller.
+    """
+    for f in FIELDS:
+        if f.name in CONSENT_FIELDS or f.name in TEXT_FIELDS:
+            continue
+        value = fields.get(f.name)
+        if f.kind in ("multi", "list"):
+            current = list(target.get(f.name) or [])
+            target[f.name] = current + [v for v in value or [] if v not in current]
+        elif value and not target.get(f.name):
+            target[f.name] = value
+
+
+def join_original(name: str, old: str, new: str) -> str:
+    """An original text with another report's text added (once)."""
+    new = new.strip()
+    if not new or new in old:
+        return old
+    if not old.strip():
+        return new
+    if name == "location_of_reprisals":
+        return f"{old}; {new}"
+    if "<" in old:  # the owner keeps this original as rich text
+        from portal.cases import richtext
+
+        return old + richtext.from_plain(new)
+    return f"{old}\n\n{new}"
+
+
 def _merge(record: dict[str, Any], key: str, values: Any, allowed: tuple[str, ...]) -> None:
     for value in values or []:
         if value in allowed and value not in record[key]:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 import crypto
 from portal import intake
 from portal.cases import build, consent, duplicates, record, settings, tiers
-from portal.cases.models import CaseKey, CaseRecord, CaseReport
+from portal.cases.models import CaseKey, CaseRecord, CaseReport, CaseStatus, Custodian
 from portal.models import EntryKind, Report, ReportStatus, today
 from portal.review.reading import decrypt_document
 from portal.staff_models import AuditEvent, StaffAccount
@@ -28,7 +28,15 @@ NoAccess = tiers.NoAccess
 
 
 class CaseError(Exception):
-    """A case cannot be made or changed as asked (message for the reviewer)."""
+    """A case cannot be made or changed as asked; `code` says why (views translate it).
+
+    Codes: ``no_reports``, ``deleted_report``, ``unreadable_report``,
+    ``already_in_case``, ``follow_up_kind``.
+    """
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 @dataclass
@@ -73,20 +81,35 @@ def report_documents(ctx: Context, report: Report) -> list[dict[str, Any]]:
     return docs
 
 
-def create(ctx: Context, owner: StaffAccount, reports: Sequence[Report]) -> CaseRecord:
-    """A new case from one or more reports (prefilled, detectors run, summary built)."""
+def _read_reports(ctx: Context, reports: Sequence[Report]
+                  ) -> tuple[list[dict[str, Any]], list[consent.Consent]]:
+    """Every document of the reports, and each report's consent in force."""
     if not reports:
-        raise CaseError("choose at least one report")
+        raise CaseError("no_reports")
     all_docs: list[dict[str, Any]] = []
     consents = []
     for report in reports:
         if report.status == ReportStatus.DELETED.value:
-            raise CaseError("a deleted report cannot become a case")
+            raise CaseError("deleted_report")
         docs = report_documents(ctx, report)
         if not docs:
-            raise CaseError("your key cannot open one of these reports")
+            raise CaseError("unreadable_report")
         all_docs += docs
         consents.append(consent.from_report(consent.latest_answers(docs)))
+    return all_docs, consents
+
+
+def _mark_opened(case: CaseRecord, reports: Sequence[Report]) -> None:
+    for report in reports:
+        case.reports.append(CaseReport(case_id=case.id, report_id=report.id))
+        if report.status in (ReportStatus.RECEIVED.value, ReportStatus.UNDER_REVIEW.value,
+                             ReportStatus.NEED_INFO.value):
+            report.status = ReportStatus.CASE_OPENED.value
+
+
+def create(ctx: Context, owner: StaffAccount, reports: Sequence[Report]) -> CaseRecord:
+    """A new case from one or more reports (prefilled, detectors run, summary built)."""
+    all_docs, consents = _read_reports(ctx, reports)
     fields, originals = record.prefill(all_docs)
     identity = build.new_identity(originals, [r.id for r in reports], fields)
     summary = build.new_summary(fields, consent.most_protective(consents))
@@ -105,17 +128,53 @@ def create(ctx: Context, owner: StaffAccount, reports: Sequence[Report]) -> Case
         ctx.session.add(case)
         ctx.session.flush()
         ctx.session.add(CaseKey(case_id=case.id, wrapped=tiers.wrap(key, holders)))
-        for report in reports:
-            case.reports.append(CaseReport(case_id=case.id, report_id=report.id))
-            if report.status in (ReportStatus.RECEIVED.value, ReportStatus.UNDER_REVIEW.value,
-                                 ReportStatus.NEED_INFO.value):
-                report.status = ReportStatus.CASE_OPENED.value
+        _mark_opened(case, reports)
         ctx.session.commit()
     except BaseException:
         ctx.session.rollback()
         ctx.blobs.delete_many(written)
         raise
     return case
+
+
+def add_reports(ctx: Context, case: CaseRecord, reports: Sequence[Report]) -> list[str]:
+    """Add reports to an existing case: their structured answers fill what the record
+    still lacks (multi-values are merged), their texts join the originals, their
+    consent counts (the strictest wins), and the summary is rebuilt.
+
+    Needs the identity tier (NoAccess otherwise): the new texts are originals.
+    Returns the names of the summary fields whose hand edits the rebuild replaced.
+    """
+    linked = {link.report_id for link in case.reports}
+    new = [r for r in dict.fromkeys(reports) if r.id not in linked]
+    if reports and not new:
+        raise CaseError("already_in_case")
+    all_docs, consents = _read_reports(ctx, new)
+    identity_doc = identity(ctx, case)
+    summary_doc = summary(ctx, case)
+    fields, originals = record.prefill(all_docs)
+    record.merge(summary_doc["record"], fields)
+    for name in record.DATE_FIELDS:
+        exact = identity_doc.setdefault("exact_dates", {}).setdefault(name, [])
+        exact += [v for v in fields.get(name) or [] if v not in exact]
+    kept = identity_doc.setdefault("originals", {})
+    for name, text in originals.items():
+        kept[name] = record.join_original(name, str(kept.get(name) or ""), text)
+    recorded = consent.Consent.from_dict(summary_doc.get("consent"))
+    strictest = consent.most_protective([recorded, *consents])
+    summary_doc["consent"] = strictest.to_dict()
+    summary_doc["record"]["consent_naming"] = strictest.naming
+    summary_doc["record"]["consent_contact"] = "Yes" if strictest.contact else "No"
+    ids = [*(summary_doc.get("report_ids") or sorted(linked)), *(r.id for r in new)]
+    summary_doc["report_ids"] = list(dict.fromkeys(ids))
+    identity_doc["report_ids"] = list(dict.fromkeys(
+        [*(identity_doc.get("report_ids") or []), *(r.id for r in new)]))
+    replaced = list(summary_doc.get("hand_edited") or [])
+    build.suggest(identity_doc)
+    build.rebuild(identity_doc, summary_doc, ctx.guard_key)
+    _mark_opened(case, new)
+    save(ctx, case, summary_doc=summary_doc, identity_doc=identity_doc)
+    return replaced
 
 
 def summary(ctx: Context, case: CaseRecord) -> dict[str, Any]:
@@ -228,7 +287,7 @@ def add_follow_up(ctx: Context, case: CaseRecord, date: str, kind: str, text: st
     the summary. Without identity access the text goes to the summary as typed (the
     gate still checks it)."""
     if kind not in ("development", "government_response"):
-        raise CaseError("unknown kind of follow-up")
+        raise CaseError("follow_up_kind")
     summary_doc = summary(ctx, case)
     try:
         identity_doc = identity(ctx, case)
@@ -246,6 +305,31 @@ def add_follow_up(ctx: Context, case: CaseRecord, date: str, kind: str, text: st
         {"date": build.an.coarsen_dates(date), "kind": kind,
          "text": richtext.sanitize(richtext.from_plain(text))})
     save(ctx, case, summary_doc=summary_doc)
+
+
+def attachable(ctx: Context, account: StaffAccount, exclude_report: str | None = None,
+               limit: int = 30) -> list[tuple[CaseRecord, str]]:
+    """Cases this reviewer could add reports to, newest first, with their titles.
+
+    Those whose identity tier they may hold (their own; every case for a custodian),
+    not closed, not shredded, and not already built from `exclude_report`.
+    """
+    query = select(CaseRecord).where(CaseRecord.identity_blob_id.is_not(None),
+                                     CaseRecord.status != CaseStatus.CLOSED)
+    if ctx.session.get(Custodian, account.id) is None:
+        query = query.where(CaseRecord.owner_id == account.id)
+    if exclude_report:
+        query = query.where(CaseRecord.id.not_in(
+            select(CaseReport.case_id).where(CaseReport.report_id == exclude_report)))
+    found = []
+    for case in ctx.session.scalars(query.order_by(CaseRecord.updated_on.desc(), CaseRecord.id)
+                                    .limit(limit)):
+        try:
+            title = str(summary(ctx, case)["record"].get("title") or "")
+        except NoAccess:
+            title = ""
+        found.append((case, title))
+    return found
 
 
 def cases_for_report(session: Session, report_id: str) -> list[str]:

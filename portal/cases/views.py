@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -29,6 +30,7 @@ from portal.cases.forms import (
     KIND_LABELS,
     PURPOSE_LABELS,
     ROLE_LABELS,
+    AttachForm,
     CustodianForm,
     EntityForm,
     ExportForm,
@@ -50,13 +52,14 @@ from portal.cases.models import (
 )
 from portal.export import bundle, service
 from portal.export.gate import Problem
-from portal.models import Report, today
+from portal.models import Report, new_id, today
 from portal.staff_models import StaffAccount
 
 _ID = re.compile(r"\A[0-9a-f]{32}\Z")
 
 #: Audited action names (stable strings: part of the hash chain).
 CASE_CREATED = "case_created"
+CASE_REPORTS_ADDED = "case_reports_added"
 CASE_UPDATED = "case_updated"
 CASE_IDENTITY_READ = "case_identity_read"
 CASE_SHREDDED = "case_shredded"
@@ -130,8 +133,11 @@ def index() -> str:
     cases = list(session.scalars(select(CaseRecord).order_by(CaseRecord.updated_on.desc(),
                                                              CaseRecord.id)))
     dupes = {c.id: duplicates.possible_duplicates(session, c.id) for c in cases}
-    pending = list(session.scalars(select(ExportRequest).where(
-        ExportRequest.status == ExportStatus.PENDING).order_by(ExportRequest.id)))
+    batches: dict[str, list[ExportRequest]] = {}
+    for req in session.scalars(select(ExportRequest).where(
+            ExportRequest.status == ExportStatus.PENDING).order_by(ExportRequest.id)):
+        batches.setdefault(req.batch_id or f"request-{req.id}", []).append(req)
+    pending = [(rows[0], len(rows)) for rows in batches.values()]
     titles: dict[str, str] = {}
     if identities():
         for case in cases:
@@ -160,32 +166,129 @@ def rekey() -> Any:
     return redirect(url_for("cases.index"), code=303)
 
 
+#: What a reviewer is told when a case cannot be made or changed (store.CaseError codes).
+CASE_ERRORS = {
+    "no_reports": _l("Choose at least one report."),
+    "deleted_report": _l("A deleted report cannot become part of a case."),
+    "unreadable_report": _l("Your key cannot open one of these reports."),
+    "already_in_case": _l("These reports are already part of this case."),
+    "follow_up_kind": _l("Unknown kind of follow-up."),
+}
+#: Reports one request may name (a case is built from a handful, not thousands).
+MAX_REPORTS = 50
+_REPORT_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+
+
+def _report_ids(text: str) -> list[str]:
+    """Report ids found in what was typed or ticked, in order, without repeats."""
+    return list(dict.fromkeys(_REPORT_ID.findall(text.lower())))
+
+
+def _reports(ids: list[str]) -> list[Report]:
+    """The reports with these ids that exist, in the order given."""
+    if not ids:
+        return []
+    found = {r.id: r for r in db.get_session().scalars(select(Report).where(Report.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def _report_rows(reports: list[Report]) -> list[dict[str, Any]]:
+    """What the pages show about chosen reports (no decryption: clear columns only)."""
+    from portal.review.forms import STATUS_LABELS
+
+    session = db.get_session()
+    return [{"id": r.id, "received_on": r.received_on.isoformat(),
+             "status": STATUS_LABELS.get(r.status, r.status),
+             "cases": store.cases_for_report(session, r.id)} for r in reports]
+
+
+def _new_page(form: NewCaseForm, ids: list[str], error: str | None = None,
+              status: int = 200) -> Any:
+    return render_template("cases/new.html", form=form, error=error,
+                           chosen=_report_rows(_reports(ids)), max_reports=MAX_REPORTS), status
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Any:
-    """Create a case from one or more reports (their structured answers prefill it)."""
+    """Create a case from one or more reports (their structured answers prefill it).
+
+    GET with ``?report=ID`` (repeatable: the inbox's tick boxes) shows the chosen
+    reports and the button; only the POST (CSRF-protected) creates the case.
+    """
     form = NewCaseForm()
     if request.method == "GET":
-        if request.args.get("report"):
-            form.report_ids.data = request.args.get("report", "")[:40]
-        return render_template("cases/new.html", form=form)
+        ids = _report_ids(" ".join(v[:40] for v in request.args.getlist("report")[:MAX_REPORTS]))
+        if ids:
+            form.report_ids.data = "\n".join(ids)
+        return _new_page(form, ids)
     if (redirect_to := _need_key(url_for("cases.new"))) is not None:
         return redirect_to
     if not form.validate():
-        return render_template("cases/new.html", form=form), 400
-    ids = list(dict.fromkeys(re.findall(r"[0-9a-f]{32}", form.report_ids.data or "")))
-    reports = [db.get_session().get(Report, i) for i in ids]
-    if not ids or any(r is None for r in reports):
-        return render_template("cases/new.html", form=form,
-                               error=_("No report has this id.")), 400
+        return _new_page(form, [], status=400)
+    ids = _report_ids(form.report_ids.data or "")
+    if len(ids) > MAX_REPORTS:
+        return _new_page(form, [], _("A case can be built from at most %(n)d reports.",
+                                     n=MAX_REPORTS), 400)
+    reports = _reports(ids)
+    if not ids or len(reports) != len(ids):
+        return _new_page(form, ids, _("No report has this id."), 400)
     try:
-        case = store.create(_ctx(), staff().account, [r for r in reports if r is not None])
+        case = store.create(_ctx(), staff().account, reports)
     except store.CaseError as exc:
-        return render_template("cases/new.html", form=form, error=str(exc)), 400
-    except intake.NotAccepting:
-        return render_template("cases/new.html", form=form,
-                               error=_("No reviewer key is registered.")), 400
+        return _new_page(form, ids, str(CASE_ERRORS.get(exc.code, exc.code)), 400)
+    except (intake.NotAccepting, tiers.NoAccess):
+        return _new_page(form, ids, _("No reviewer key is registered."), 400)
     _audit(CASE_CREATED, f"case {case.id} from {len(ids)} report(s)")
     db.get_session().commit()
+    return redirect(url_for("cases.view", case_id=case.id), code=303)
+
+
+def _attach_page(form: AttachForm, error: str | None = None, status: int = 200) -> Any:
+    ctx = _ctx()
+    choices = store.attachable(ctx, staff().account) if ctx.identities else []
+    ids = _report_ids(form.report_ids.data or "")[:MAX_REPORTS]
+    return render_template("cases/attach.html", form=form, error=error, choices=choices,
+                           choice_ids={case.id for case, _title in choices},
+                           chosen=_report_rows(_reports(ids))), status
+
+
+@bp.route("/attach", methods=["GET", "POST"])
+def attach() -> Any:
+    """Add reports to an existing case (owner and custodians: the texts are originals).
+
+    GET with ``?case=ID&report=ID`` shows the choice; the POST (CSRF-protected) adds.
+    """
+    form = AttachForm()
+    if request.method == "GET":
+        form.case.data = request.args.get("case", "")[:40]
+        form.report_ids.data = "\n".join(_report_ids(
+            " ".join(v[:40] for v in request.args.getlist("report")[:MAX_REPORTS])))
+        return _attach_page(form)
+    if (redirect_to := _need_key(url_for("cases.attach"))) is not None:
+        return redirect_to
+    if not form.validate():
+        return _attach_page(form, status=400)
+    case_id = (form.case.data or "").strip().lower()
+    case = db.get_session().get(CaseRecord, case_id) if _ID.match(case_id) else None
+    if case is None:
+        return _attach_page(form, _("No case has this id."), 404)
+    ids = _report_ids(form.report_ids.data or "")
+    reports = _reports(ids)
+    if not ids or len(ids) > MAX_REPORTS or len(reports) != len(ids):
+        return _attach_page(form, _("No report has this id."), 400)
+    try:
+        replaced = store.add_reports(_ctx(), case, reports)
+    except tiers.NoAccess:
+        return _attach_page(form, _("Only the case owner and the custodians can add reports to "
+                                    "a case: the reports' texts join its identity tier."), 403)
+    except store.CaseError as exc:
+        return _attach_page(form, str(CASE_ERRORS.get(exc.code, exc.code)), 400)
+    _audit(CASE_REPORTS_ADDED, f"case {case.id} {len(reports)} report(s) added")
+    db.get_session().commit()
+    if replaced:
+        labels = {f.name: f.label for f in record.FIELDS}
+        flash(_("The summary was rebuilt from the originals; hand edits were replaced in: "
+                "%(fields)s.", fields=", ".join(str(labels.get(f, f)) for f in replaced)))
     return redirect(url_for("cases.view", case_id=case.id), code=303)
 
 
@@ -449,6 +552,14 @@ def shred(case_id: str) -> Any:
 
 
 # --- exports: gate, preview, four eyes, download ----------------------------------------
+#
+# An export request names one case. Several cases leave in one bundle as a batch of
+# requests sharing a batch id: each case is gated, approved and audited on its own,
+# and the bundle is written only when every one of them passes.
+
+#: Cases one bundle may hold.
+MAX_EXPORT_CASES = 100
+
 
 def _export_form() -> ExportForm:
     form = ExportForm()
@@ -458,14 +569,15 @@ def _export_form() -> ExportForm:
     return form
 
 
-def _preview_text(prepared: service.Prepared, fmt: str, lang: str) -> str:
-    """Exactly what leaves, as text (a PDF is shown as its Markdown twin)."""
+def _render(fmt: str, objects: list[dict[str, Any]], lang: str) -> bytes:
     from portal.export import formats
 
-    if fmt == "pdf":
-        return formats.render("md", [prepared.case_object], lang).decode("utf-8")
-    data = prepared.data or formats.render(fmt, [prepared.case_object], lang)
-    return data.decode("utf-8-sig")
+    return formats.render(fmt, objects, lang)
+
+
+def _preview_text(objects: list[dict[str, Any]], fmt: str, lang: str) -> str:
+    """Exactly what leaves, as text (a PDF is shown as its Markdown twin)."""
+    return _render("md" if fmt == "pdf" else fmt, objects, lang).decode("utf-8-sig")
 
 
 def _prepare(case: CaseRecord, fmt: str, purpose: str, lang: str, render: bool = True
@@ -478,11 +590,72 @@ def _prepare(case: CaseRecord, fmt: str, purpose: str, lang: str, render: bool =
     return prepared, service.consent_basis(consent, purpose)
 
 
-def _refused(case: CaseRecord, problems: list[Problem], form: ExportForm) -> Any:
-    _audit(EXPORT_REFUSED, f"case {case.id} {len(problems)} problem(s)")
+Refusals = list[tuple[CaseRecord, list[Problem]]]
+
+
+def _export_page(cases: list[CaseRecord], form: ExportForm, status: int = 200, *,
+                 refused: Refusals | None = None, error: str | None = None) -> Any:
+    heading = (_("Export case %(id)s", id=cases[0].id[:8]) if len(cases) == 1
+               else _("Export %(n)d cases in one bundle", n=len(cases)) if cases
+               else _("Export cases"))
+    return render_template("cases/export.html", cases=cases, form=form, refused=refused or [],
+                           heading=heading,
+                           error=error, titles=_titles(cases), format_labels=FORMAT_LABELS,
+                           purpose_labels=PURPOSE_LABELS, max_cases=MAX_EXPORT_CASES), status
+
+
+def _titles(cases: list[CaseRecord]) -> dict[str, str]:
+    titles = {}
+    for case in cases:
+        try:
+            titles[case.id] = str(store.summary(_ctx(), case)["record"].get("title") or "")
+        except tiers.NoAccess:
+            titles[case.id] = ""
+    return titles
+
+
+def _refused(cases: list[CaseRecord], refused: Refusals, form: ExportForm) -> Any:
+    """The gate said no: audit each refused case, write nothing, show every spot."""
+    for case, problems in refused:
+        _audit(EXPORT_REFUSED, f"case {case.id} {len(problems)} problem(s)"
+               + (f" (one of {len(cases)} cases)" if len(cases) > 1 else ""))
     db.get_session().commit()
-    return render_template("cases/export.html", case=case, form=form, problems=problems,
-                           format_labels=FORMAT_LABELS, purpose_labels=PURPOSE_LABELS), 422
+    return _export_page(cases, form, 422, refused=refused)
+
+
+def _ask(cases: list[CaseRecord]) -> Any:
+    """Run the gate on every case; if all pass, one request per case awaits approval."""
+    form = _export_form()
+    if not form.validate():
+        return _export_page(cases, form, 400)
+    fmt, purpose, lang = form.format.data or "", form.purpose.data or "", form.language.data or ""
+    checked = [(case, *_prepare(case, fmt, purpose, lang, render=False)) for case in cases]
+    refused = [(case, prepared.problems) for case, prepared, _basis in checked
+               if not prepared.ok]
+    if refused:
+        return _refused(cases, refused, form)
+    try:  # e.g. no CJK font for a Chinese PDF: say so now, not after approval
+        _render(fmt, [prepared.case_object for _case, prepared, _basis in checked], lang)
+    except RuntimeError as exc:
+        return _export_page(cases, form, 422, error=str(exc))
+    forward = int(form.forward_recipient.data) if form.forward_recipient.data else None
+    batch = new_id() if len(cases) > 1 else None
+    session = db.get_session()
+    made: list[ExportRequest] = []
+    for case, prepared, basis in checked:
+        req = ExportRequest(case_id=case.id, requested_by=staff().account.id, format=fmt,
+                            purpose=purpose,
+                            recipient_body=(form.recipient_body.data or "").strip(),
+                            forward_recipient_id=forward, consent_basis=basis,
+                            digest=prepared.content_digest, note=lang, batch_id=batch)
+        session.add(req)
+        session.flush()
+        made.append(req)
+        _audit(EXPORT_REQUESTED, f"case {case.id} request {req.id} {fmt} to "
+               f"{req.recipient_body} consent {basis}"
+               + (f" batch {batch[:8]} of {len(cases)}" if batch else ""))
+    session.commit()
+    return redirect(url_for("cases.request_view", request_id=made[0].id), code=303)
 
 
 @bp.route("/c/<case_id>/export", methods=["GET", "POST"])
@@ -491,33 +664,28 @@ def export(case_id: str) -> Any:
     case = _case(case_id)
     if (redirect_to := _need_key(url_for("cases.export", case_id=case.id))) is not None:
         return redirect_to
-    form = _export_form()
     if request.method == "GET":
-        return render_template("cases/export.html", case=case, form=form,
-                               format_labels=FORMAT_LABELS, purpose_labels=PURPOSE_LABELS)
-    if not form.validate():
-        return render_template("cases/export.html", case=case, form=form,
-                               format_labels=FORMAT_LABELS, purpose_labels=PURPOSE_LABELS), 400
-    fmt, purpose, lang = form.format.data or "", form.purpose.data or "", form.language.data or ""
-    try:
-        prepared, basis = _prepare(case, fmt, purpose, lang, render=fmt != "pdf")
-    except RuntimeError as exc:  # e.g. no CJK font for a Chinese PDF
-        return render_template("cases/export.html", case=case, form=form, error=str(exc),
-                               format_labels=FORMAT_LABELS, purpose_labels=PURPOSE_LABELS), 422
-    if not prepared.ok:
-        return _refused(case, prepared.problems, form)
-    forward = int(form.forward_recipient.data) if form.forward_recipient.data else None
-    req = ExportRequest(case_id=case.id, requested_by=staff().account.id, format=fmt,
-                        purpose=purpose, recipient_body=(form.recipient_body.data or "").strip(),
-                        forward_recipient_id=forward, consent_basis=basis,
-                        digest=prepared.content_digest, note=lang)
-    session = db.get_session()
-    session.add(req)
-    session.flush()
-    _audit(EXPORT_REQUESTED, f"case {case.id} request {req.id} {fmt} to {req.recipient_body} "
-           f"consent {basis}")
-    session.commit()
-    return redirect(url_for("cases.request_view", request_id=req.id), code=303)
+        return _export_page([case], _export_form())
+    return _ask([case])
+
+
+@bp.route("/export", methods=["GET", "POST"])
+def export_many() -> Any:
+    """Several cases in one bundle (``case`` repeated: the case list's tick boxes)."""
+    values = request.values.getlist("case")[:MAX_EXPORT_CASES + 1]
+    ids = list(dict.fromkeys(v.strip().lower() for v in values if v.strip()))
+    if (redirect_to := _need_key(url_for("cases.export_many", case=ids))) is not None:
+        return redirect_to
+    form = _export_form()
+    if not ids:
+        return _export_page([], form, 400, error=_("Tick at least one case to export."))
+    if len(ids) > MAX_EXPORT_CASES:
+        return _export_page([], form, 400, error=_(
+            "One bundle can hold at most %(n)d cases.", n=MAX_EXPORT_CASES))
+    cases = [_case(case_id) for case_id in ids]
+    if request.method == "GET":
+        return _export_page(cases, form)
+    return _ask(cases)
 
 
 def _request(request_id: int) -> tuple[ExportRequest, CaseRecord]:
@@ -527,52 +695,83 @@ def _request(request_id: int) -> tuple[ExportRequest, CaseRecord]:
     return req, _case(req.case_id)
 
 
+def _members(req: ExportRequest) -> list[tuple[ExportRequest, CaseRecord]]:
+    """Every request of the bundle `req` belongs to, in order (just `req` for one case)."""
+    if req.batch_id is None:
+        return [(req, _case(req.case_id))]
+    rows = db.get_session().scalars(select(ExportRequest).where(
+        ExportRequest.batch_id == req.batch_id).order_by(ExportRequest.id))
+    return [(row, _case(row.case_id)) for row in rows]
+
+
+Checked = list[tuple[ExportRequest, CaseRecord, service.Prepared]]
+
+
+def _check(members: list[tuple[ExportRequest, CaseRecord]]) -> tuple[Checked, Refusals, bool]:
+    """Gate every case again: (results, refusals, whether any case changed since)."""
+    checked = [(req, case, _prepare(case, req.format, req.purpose, req.note or "en",
+                                    render=False)[0]) for req, case in members]
+    refused = [(case, prepared.problems) for _req, case, prepared in checked if not prepared.ok]
+    changed = any(prepared.ok and prepared.content_digest != req.digest
+                  for req, _case, prepared in checked)
+    return checked, refused, changed
+
+
 @bp.get("/x/<int:request_id>")
 def request_view(request_id: int) -> Any:
     """The rendered preview of exactly what leaves; a second reviewer approves it here."""
-    req, case = _request(request_id)
+    req, _case_row = _request(request_id)
     if (redirect_to := _need_key(url_for("cases.request_view",
                                          request_id=req.id))) is not None:
         return redirect_to
-    prepared, basis = _prepare(case, req.format, req.purpose, req.note or "en",
-                               render=req.format != "pdf")
-    changed = prepared.ok and prepared.content_digest != req.digest
+    members = _members(req)
+    checked, refused, changed = _check(members)
+    preview = ""
+    if not refused and not changed:
+        preview = _preview_text([prepared.case_object for _r, _c, prepared in checked],
+                                req.format, req.note or "en")
     return render_template(
-        "cases/request.html", req=req, case=case, prepared=prepared, basis=basis,
-        preview=_preview_text(prepared, req.format, req.note or "en") if prepared.ok else "",
+        "cases/request.html", req=req, members=members, refused=refused, preview=preview,
         changed=changed, names=_names(), me=staff().account.id, form=EmptyForm(),
+        bases=sorted({r.consent_basis for r, _c in members}),
         forward=db.get_session().get(ForwardRecipient, req.forward_recipient_id)
         if req.forward_recipient_id else None, format_labels=FORMAT_LABELS,
         purpose_labels=PURPOSE_LABELS)
 
 
+def _batch_note(members: list[tuple[ExportRequest, CaseRecord]]) -> str:
+    return f" (one of {len(members)} cases)" if len(members) > 1 else ""
+
+
 @bp.post("/x/<int:request_id>/decide")
 def decide(request_id: int) -> Any:
-    """Approve or decline (never by the reviewer who asked: four eyes)."""
-    req, case = _request(request_id)
-    if not EmptyForm().validate():
+    """Approve or decline (never by the reviewer who asked: four eyes), case by case."""
+    req, _case_row = _request(request_id)
+    decision = request.form.get("decision")
+    if not EmptyForm().validate() or decision not in ("approve", "decline"):
         abort(400)
     if (redirect_to := _need_key(url_for("cases.request_view", request_id=req.id))) is not None:
         return redirect_to
-    if req.status != ExportStatus.PENDING or req.requested_by == staff().account.id:
+    members = _members(req)
+    if any(r.status != ExportStatus.PENDING or r.requested_by == staff().account.id
+           for r, _c in members):
         abort(403)
-    if request.form.get("decision") == "approve":
-        prepared, _basis = _prepare(case, req.format, req.purpose, req.note or "en",
-                                    render=False)
-        if not prepared.ok:
-            return _refused(case, prepared.problems, _export_form())
-        if prepared.content_digest != req.digest:
+    if decision == "approve":
+        checked, refused, changed = _check(members)
+        if refused:
+            return _refused([c for _r, c in members], refused, _export_form())
+        if changed:
             flash(_("The case changed after this preview. Ask for a new export."))
             return redirect(url_for("cases.request_view", request_id=req.id), code=303)
-        req.status = ExportStatus.APPROVED
-        action = EXPORT_APPROVED
+        status, action = ExportStatus.APPROVED, EXPORT_APPROVED
     else:
-        req.status = ExportStatus.DECLINED
-        action = EXPORT_DECLINED
-    req.approved_by = staff().account.id
-    req.decided_on = today()
-    _audit(action, f"case {case.id} request {req.id} to {req.recipient_body} consent "
-           f"{req.consent_basis} by {staff().account.username}")
+        status, action = ExportStatus.DECLINED, EXPORT_DECLINED
+    for row, case in members:
+        row.status = status
+        row.approved_by = staff().account.id
+        row.decided_on = today()
+        _audit(action, f"case {case.id} request {row.id} to {row.recipient_body} consent "
+               f"{row.consent_basis} by {staff().account.username}{_batch_note(members)}")
     db.get_session().commit()
     return redirect(url_for("cases.request_view", request_id=req.id), code=303)
 
@@ -580,19 +779,21 @@ def decide(request_id: int) -> Any:
 @bp.post("/x/<int:request_id>/download")
 def download(request_id: int) -> Any:
     """The signed (and, if chosen, encrypted) bundle of an approved export."""
-    req, case = _request(request_id)
+    req, _case_row = _request(request_id)
     if not EmptyForm().validate():
         abort(400)
     if (redirect_to := _need_key(url_for("cases.request_view", request_id=req.id))) is not None:
         return redirect_to
-    if req.status not in (ExportStatus.APPROVED, ExportStatus.DONE):
-        abort(403)
-    if staff().account.id not in (req.requested_by, req.approved_by):
-        abort(403)
-    prepared, _basis = _prepare(case, req.format, req.purpose, req.note or "en")
-    if not prepared.ok:
-        return _refused(case, prepared.problems, _export_form())
-    if prepared.content_digest != req.digest:
+    members = _members(req)
+    for row, _c in members:
+        if row.status not in (ExportStatus.APPROVED, ExportStatus.DONE):
+            abort(403)
+        if staff().account.id not in (row.requested_by, row.approved_by):
+            abort(403)
+    checked, refused, changed = _check(members)
+    if refused:
+        return _refused([c for _r, c in members], refused, _export_form())
+    if changed:
         flash(_("The case changed after approval. Ask for a new export."))
         return redirect(url_for("cases.request_view", request_id=req.id), code=303)
     key_path = current_app.config.get("PORTAL_EXPORT_SIGNING_KEY")
@@ -601,26 +802,40 @@ def download(request_id: int) -> Any:
         return redirect(url_for("cases.request_view", request_id=req.id), code=303)
     recipient = None
     if req.forward_recipient_id:
-        row = db.get_session().get(ForwardRecipient, req.forward_recipient_id)
-        if row is None or not row.active:
+        forward = db.get_session().get(ForwardRecipient, req.forward_recipient_id)
+        if forward is None or not forward.active:
             abort(409)
-        recipient = crypto.parse_recipient(row.recipient)
+        recipient = crypto.parse_recipient(forward.recipient)
+    objects = [prepared.case_object for _r, _c, prepared in checked]
+    first = checked[0][2]
+    if len(checked) == 1:
+        filename, media_type = first.filename, first.media_type
+    else:
+        from portal.export import formats
+
+        filename = f"cases-{len(checked)}.{formats.EXTENSIONS[req.format]}"
+        media_type = formats.MEDIA_TYPES[req.format]
+    bases = "; ".join(sorted({r.consent_basis for r, _c in members}))
     try:
-        data = bundle.make(prepared.filename, prepared.data, prepared.media_type,
-                           bundle.load_signing_key(key_path),
-                           {"format": req.format, "purpose": req.purpose,
-                            "recipient_body": req.recipient_body,
-                            "consent_basis": req.consent_basis}, recipient)
-    except bundle.BundleError as exc:
+        data = _render(req.format, objects, req.note or "en")
+        signed = bundle.make(filename, data, media_type, bundle.load_signing_key(key_path),
+                             {"format": req.format, "purpose": req.purpose,
+                              "recipient_body": req.recipient_body, "consent_basis": bases,
+                              "cases": len(objects),
+                              "case_references": [o["case_reference"] for o in objects]},
+                             recipient)
+    except (bundle.BundleError, RuntimeError) as exc:
         flash(str(exc))
         return redirect(url_for("cases.request_view", request_id=req.id), code=303)
-    req.status = ExportStatus.DONE
-    _audit(EXPORTED, f"case {case.id} request {req.id} {req.format} to {req.recipient_body} "
-           f"consent {req.consent_basis} approver {_names().get(req.approved_by or 0, '-')}"
-           f"{' encrypted' if recipient else ''}")
+    approvers = _names()
+    for row, case in members:
+        row.status = ExportStatus.DONE
+        _audit(EXPORTED, f"case {case.id} request {row.id} {row.format} to {row.recipient_body} "
+               f"consent {row.consent_basis} approver {approvers.get(row.approved_by or 0, '-')}"
+               f"{' encrypted' if recipient else ''}{_batch_note(members)}")
     db.get_session().commit()
-    name = prepared.filename + ".zip" + (".age" if recipient else "")
-    response = current_app.response_class(data, mimetype="application/octet-stream")
+    name = filename + ".zip" + (".age" if recipient else "")
+    response = current_app.response_class(signed, mimetype="application/octet-stream")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response

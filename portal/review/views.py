@@ -19,6 +19,7 @@ from portal import audit, db, documents, intake, rekey
 from portal.auth import stepup
 from portal.auth.forms import EmptyForm
 from portal.auth.guard import identities, staff
+from portal.cases import store as case_store
 from portal.models import Entry, EntryKind, Report, ReportStatus
 from portal.review import bp, inbox, reading
 from portal.review.forms import (
@@ -110,6 +111,10 @@ def _page_tags(report_ids: list[str]) -> dict[str, list[str]] | None:
     return found
 
 
+def _case_context() -> case_store.Context:
+    return case_store.Context(db.get_session(), _blobs(), current_app.config, identities())
+
+
 def _needs_key(report: Report) -> Response | None:
     if identities():
         return None
@@ -130,6 +135,10 @@ def _render_report(report: Report, status: int = 200, **forms: Any) -> Any:
     db.get_session().commit()
     return render_template(
         "review/report.html", read=read, report=report, status_labels=STATUS_LABELS,
+        report_cases=case_store.cases_for_report(db.get_session(), report.id),
+        attachable=case_store.attachable(_case_context(), staff().account,
+                                         exclude_report=report.id),
+        case_form=EmptyForm(),
         fields=reading.fields, triage_form=triage,
         note_form=forms.get("note_form") or NoteForm(),
         tags_form=forms.get("tags_form") or TagsForm(tags=", ".join(read.tags)),
