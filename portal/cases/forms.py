@@ -68,10 +68,23 @@ class OptionalSelectField(SelectField):
         super().pre_validate(form)
 
 
+def _countries() -> list[SelectChoice]:
+    """ISO 3166 countries named in the reviewer's language, sorted by name."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    language = str(locale) if locale is not None else "en"
+    named = sorted(((vocab.country_name(c, language), c) for c in vocab.COUNTRIES),
+                   key=lambda pair: pair[0])
+    return pairs([("", _l("Not known"))] + [(code, f"{name} ({code})") for name, code in named])
+
+
 def _field_for(spec: record.Field) -> Field:
     validators = [Optional(), Length(max=TEXT_MAX), clean_text]
     if spec.kind == "choice":
         return OptionalSelectField(spec.label, choices=_choices(spec.choices))
+    if spec.kind == "country":
+        return OptionalSelectField(spec.label, choices=_countries)
     if spec.kind == "multi":
         return MultiCheckboxField(spec.label,
                                   choices=pairs((v, vocab.label(v)) for v in spec.choices))

@@ -17,7 +17,8 @@ from portal.cases import vocab
 
 @dataclass(frozen=True)
 class Field:
-    """One field of the record: name, group, kind (text, rich, choice, multi, list), choices."""
+    """One field of the record: name, group, kind (text, rich, choice, country, multi,
+    list), choices."""
 
     name: str
     group: str
@@ -39,7 +40,7 @@ FIELDS: tuple[Field, ...] = (
     Field("activity", "identity", "multi", _l("Individual's / organization's activity"),
           vocab.ACTIVITY),
     Field("rights_defended", "identity", "multi", _l("Type of rights defended"), vocab.RIGHTS),
-    Field("country", "where", "text", _l("Country (ISO 3166 code)")),
+    Field("country", "where", "country", _l("Country"), vocab.COUNTRIES),
     Field("region", "where", "choice", _l("Region"), vocab.REGION),
     Field("location_of_reprisals", "where", "text", _l("Location of the reprisals")),
     Field("un_body_engaged", "un", "multi", _l("UN body engaged"), vocab.UN_BODY),
@@ -200,6 +201,9 @@ def clean(record: dict[str, Any]) -> dict[str, Any]:
         value = record.get(f.name)
         if f.kind == "choice":
             out[f.name] = value if value in f.choices else ""
+        elif f.kind == "country":
+            code = str(value or "").strip().upper()
+            out[f.name] = code if code in f.choices else ""
         elif f.kind == "multi":
             out[f.name] = [v for v in dict.fromkeys(value or []) if v in f.choices]
         elif f.kind == "list":

@@ -124,6 +124,17 @@ def case_label(value: str) -> object:
     return vocab.label(value)
 
 
+@bp.app_template_global("country_label")
+def country_label(code: str) -> str:
+    """A country code with its name in the reviewer's language."""
+    from flask_babel import get_locale
+
+    if not code:
+        return ""
+    locale = get_locale()
+    return f"{vocab.country_name(code, str(locale) if locale else 'en')} ({code})"
+
+
 # --- list and creation ------------------------------------------------------------------
 
 @bp.get("/")
@@ -347,7 +358,7 @@ def edit(case_id: str) -> Any:
             value = [line.strip() for line in (value or "").splitlines() if line.strip()]
         elif spec.kind == "rich":
             value = richtext.sanitize(value or "")
-        elif spec.kind in ("text", "choice"):
+        elif spec.kind in ("text", "choice", "country"):
             value = (value or "").strip()
         if spec.name in record.TEXT_FIELDS and value != fields.get(spec.name):
             edited.add(spec.name)

@@ -7,6 +7,7 @@ them through gettext (see :func:`label`).
 
 from __future__ import annotations
 
+from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
 
 TYPE_OF_RECORD = ("Individual case", "Group of individuals", "Organization",
@@ -40,6 +41,21 @@ CASE_STATUS = ("Unresolved", "Resolved", "Unknown")
 CONSENT_NAMING = ("Named", "Anonymized", "Confidential")
 RISK = ("ongoing risk", "family at risk", "in detention", "abroad")
 FOLLOW_UP_KIND = ("development", "government_response")
+#: Codes Unicode CLDR lists as territories that are not ISO 3166-1 countries.
+_NOT_ISO_3166 = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN",
+                           "XA", "XB", "XK", "ZZ"})
+#: ISO 3166-1 alpha-2 country codes (the record's "country"), from CLDR via Babel.
+COUNTRIES = tuple(sorted(code for code in Locale("en").territories
+                         if len(code) == 2 and code.isalpha() and code not in _NOT_ISO_3166))
+
+
+def country_name(code: str, language: str = "en") -> str:
+    """A country's name in a language ("en", "zh", "zh_Hans", "zh_Hant"); the code if unknown."""
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        locale = Locale("en")
+    return str(locale.territories.get(code) or code)
 
 #: Screen labels (the stored value is the record's English term).
 LABELS = {

@@ -129,7 +129,10 @@ def to_markdown(cases: list[dict[str, Any]], lang: str = "en") -> bytes:
                 continue
             value = case.get(f.name)
             items = value if isinstance(value, list) else [str(value or "")]
-            shown = ", ".join(labels.value(str(v), lang) for v in items if v)
+            if f.kind == "country":
+                shown = labels.country(str(value or ""), lang)
+            else:
+                shown = ", ".join(labels.value(str(v), lang) for v in items if v)
             if shown:
                 parts.append(f"| {labels.field_label(f.name, lang)} | "
                              f"{_md_escape(shown).replace('|', '&#124;')} |")

@@ -99,6 +99,13 @@ def value(text: str, lang: str) -> str:
     return VALUES_ZH.get(text, text) if lang == "zh" else text
 
 
+def country(code: str, lang: str) -> str:
+    """A country code with its name in the export's language ("" for none)."""
+    from portal.cases.vocab import country_name
+
+    return f"{country_name(code, 'zh' if lang == 'zh' else 'en')} ({code})" if code else ""
+
+
 def _join(values: list[str], lang: str) -> str:
     items = [value(v, lang) for v in values]
     if lang == "zh":
