@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
@@ -108,11 +109,11 @@ def main() -> None:
                     crypto.encrypt(src, dst, [crypto.parse_recipient(r) for r in rcpts])
                 age_r = [a for r in rcpts for a in ("-r", r)]
                 rows = {
-                    "encrypt": (lambda: _ours("encrypt", plain, rcpts),
-                                lambda: _age(["-e", *age_r, "-o", "/dev/null", str(plain)])),
-                    "decrypt": (lambda: _ours("decrypt", sealed, [ids[-1].to_string()]),
-                                lambda: _age(["-d", "-i", str(key_file), "-o", "/dev/null",
-                                              str(sealed)])),
+                    "encrypt": (partial(_ours, "encrypt", plain, rcpts),
+                                partial(_age, ["-e", *age_r, "-o", "/dev/null", str(plain)])),
+                    "decrypt": (partial(_ours, "decrypt", sealed, [ids[-1].to_string()]),
+                                partial(_age, ["-d", "-i", str(key_file), "-o", "/dev/null",
+                                               str(sealed)])),
                 }
                 for op, (ours_fn, age_fn) in rows.items():
                     ours_runs, age_runs = [], []

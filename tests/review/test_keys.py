@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import inspect, select
-from sqlalchemy import text as text_sql
+from sqlalchemy import MetaData, Table, inspect, select
 
 import crypto
 from crypto import _bech32
@@ -55,10 +54,12 @@ def _database_rows(app: Flask) -> list[bytes]:
     rows = []
     with app.app_context():
         session = db.get_session()
-        tables = inspect(session.connection()).get_table_names()
+        connection = session.connection()
+        tables = inspect(connection).get_table_names()
         assert tables, "no tables found: the scan would prove nothing"
-        for table in tables:
-            for row in session.execute(text_sql(f'SELECT * FROM "{table}"')):
+        for name in tables:
+            table = Table(name, MetaData(), autoload_with=connection)
+            for row in session.execute(select(table)):
                 rows.append(b"\x00".join(
                     bytes(value) if isinstance(value, (bytes, memoryview)) else str(value).encode()
                     for value in row
