@@ -299,12 +299,13 @@ def resolve(spans: Iterable[Span]) -> list[Span]:
     kept: list[Span] = []
     hints: dict[tuple[int, int], str] = {}
     for span in ordered:
-        if span.hint:
-            hints.setdefault((span.start, span.end), span.hint)
+        if span.hint and hints.get((span.start, span.end), "person") == "person":
+            hints[(span.start, span.end)] = span.hint  # a specific role beats "person"
         if not any(span.overlaps(k) for k in kept):
             kept.append(span)
-    # A given name (no hint) keeps the role a cue word suggested for the same text.
-    kept = [k if k.hint or (k.start, k.end) not in hints else
+    # A given name (no hint) keeps the role a cue word suggested for the same text;
+    # "colleague Huang, a doctor" is a health worker rather than just a person.
+    kept = [k if (k.hint and k.hint != "person") or (k.start, k.end) not in hints else
             Span(k.start, k.end, k.text, k.kind, k.certainty, hints[(k.start, k.end)])
             for k in kept]
     return sorted(kept, key=lambda s: s.start)

@@ -2,9 +2,10 @@
 
 No language model: runs of capitalized words are split at institutional words
 ("United Nations", "Human Rights Council" are not people) and judged by what
-surrounds them. A romanized Chinese surname (Wang, Chow, Cheung...) or a cue word
-before the run ("lawyer", "Ms", "wife") makes a hit likely; any other run of two
-to four capitalized words is possible.
+surrounds them. A romanized Chinese surname (Wang, Chow, Cheung...), a common part of
+a Tibetan or Uyghur name (Tenzin, Ilham...) or a cue word before the run ("lawyer",
+"Ms", "wife") makes a hit likely; any other run of two to four capitalized words is
+possible, and so is a lone Tibetan or Uyghur name word.
 """
 
 from __future__ import annotations
@@ -19,6 +20,23 @@ xiong qin qiu yin xue yan duan lei hou long tao gu mao hao gong shao wan qian ko
 wen kang ni zhuang nie yue zhai ou guan lan jiao mo ding chow chan wong cheung lau lee leung
 ng ho lam tsang yip tse chu kwok fung mak lai choi tam yeung kwan lo poon siu kwong yuen
 tung hui chiu koo tsui ip au tong chung szeto ko kwong lui hung ching
+""".split())
+
+#: Common parts of Tibetan and Uyghur names in Latin letters. They have no surname
+#: in the Chinese sense, so a run holding one of these counts like one holding a
+#: romanized Chinese surname (also at the start of a sentence).
+MINORITY_NAME_WORDS = frozenset("""
+tenzin tashi dolma drolma dolkar lobsang losang jigme sonam pema dorje dorjee tsering karma
+ngawang gendun gedhun gedun lhamo wangmo phuntsok phuntsog norbu kunchok konchok dhondup
+dhondrub yeshe choedon kelsang kalsang namgyal rinchen thupten thubten nyima dawa pasang
+lhakpa gyatso gyaltsen tsultrim palden chime dechen tseten wangchuk tsewang samdup jampa
+choephel gonpo lhundup trinley yangchen tsomo sangye bhuchung lodoe jamyang kunga tenpa
+topgyal chodron rinpoche tulku
+ilham tohti rahile dawut gulshan abbas mihray abdulla abdullah abduweli ayup ekpar asim
+jewher nurmemet tursun memet mehmet ablimit zumrat sayragul sauytbay abdurehim heyit rushan
+perhat gulbahar jelilova mihrigul tursunay ziyawudun nury turkel qelbinur sidik erkin
+abdukerim ablikim yalqun rozi kurban qurban kadeer rebiya dolkun zubayra shamseden halmurat
+obulkasim ekber mamut imin nurgul patigul aynur guljan tahir hamut
 """.split())
 
 #: Words that never belong to a person's name here: institutions, places, titles.
@@ -81,17 +99,28 @@ def find(text: str) -> list[tuple[int, int, str, str]]:
                   for m in re.finditer(r"\S+", run.group(0))]
         if tokens and _SENTENCE_START.search(text[:tokens[0][0]]) is not None:
             first = tokens[0][2].lower()
-            if first not in ROMANIZED_SURNAMES and not _cue(text, tokens[0][0]):
+            if (first not in ROMANIZED_SURNAMES and first not in MINORITY_NAME_WORDS
+                    and not _cue(text, tokens[0][0])):
                 tokens = tokens[1:]
         group: list[tuple[int, int, str]] = []
-        for token in [*tokens, None]:
-            if token is not None and token[2].lower() not in STOP and not _is_place(token[2]):
+        for index, token in enumerate([*tokens, None]):
+            if token is not None and (_name_word(token[2]) or _surname_he(tokens, index)):
                 group.append(token)
                 continue
             if group:
                 found.extend(_judge(text, group))
             group = []
     return found
+
+
+def _name_word(word: str) -> bool:
+    return word.lower() not in STOP and not _is_place(word)
+
+
+def _surname_he(tokens: list[tuple[int, int, str]], index: int) -> bool:
+    """"He" is a pronoun, and the surname 何: "He Fangmei" (a name word follows)."""
+    return (index + 1 < len(tokens) and tokens[index][2] == "He"
+            and _name_word(tokens[index + 1][2]))
 
 
 def _is_place(word: str) -> bool:
@@ -108,7 +137,10 @@ def _judge(text: str, group: list[tuple[int, int, str]]) -> list[tuple[int, int,
     if len(group) > 4:
         return []
     if len(group) == 1:
-        return [(start, end, "likely", role)] if role else []
-    if role or words[0] in ROMANIZED_SURNAMES or words[-1] in ROMANIZED_SURNAMES:
+        if role:
+            return [(start, end, "likely", role)]
+        return [(start, end, "possible", "")] if words[0] in MINORITY_NAME_WORDS else []
+    if (role or words[0] in ROMANIZED_SURNAMES or words[-1] in ROMANIZED_SURNAMES
+            or MINORITY_NAME_WORDS.intersection(words)):
         return [(start, end, "likely", role)]
     return [(start, end, "possible", "")]

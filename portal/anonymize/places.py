@@ -7,6 +7,7 @@ Names are given in English and in simplified and traditional Chinese.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -104,6 +105,64 @@ _PLACES: dict[str, tuple[str, ...]] = {
     "macao": ("Taipa", "氹仔", "Coloane", "路環"),
 }
 
+#: Countries where exiles and their families often live: a city there becomes its
+#: country ("a city in Canada"). Cities that host the UN (Geneva, New York, Vienna,
+#: The Hague) are left alone: going there for a session identifies nobody.
+ABROAD = {
+    "canada": Region("Canada", "加拿大"),
+    "united_states": Region("United States", "美国"),
+    "united_kingdom": Region("United Kingdom", "英国"),
+    "germany": Region("Germany", "德国"),
+    "france": Region("France", "法国"),
+    "netherlands": Region("Netherlands", "荷兰"),
+    "belgium": Region("Belgium", "比利时"),
+    "sweden": Region("Sweden", "瑞典"),
+    "norway": Region("Norway", "挪威"),
+    "switzerland": Region("Switzerland", "瑞士"),
+    "australia": Region("Australia", "澳大利亚"),
+    "japan": Region("Japan", "日本"),
+    "taiwan": Region("Taiwan", "台湾"),
+    "turkiye": Region("Türkiye", "土耳其"),
+    "kazakhstan": Region("Kazakhstan", "哈萨克斯坦"),
+    "kyrgyzstan": Region("Kyrgyzstan", "吉尔吉斯斯坦"),
+    "india": Region("India", "印度"),
+    "nepal": Region("Nepal", "尼泊尔"),
+    "thailand": Region("Thailand", "泰国"),
+    "malaysia": Region("Malaysia", "马来西亚"),
+}
+R.update(ABROAD)
+
+_PLACES.update({
+    "canada": ("Toronto", "多伦多", "多倫多", "Vancouver", "温哥华", "溫哥華", "Montreal",
+               "Montréal", "蒙特利尔", "滿地可", "Ottawa", "渥太华", "渥太華", "Calgary",
+               "卡尔加里"),
+    "united_states": ("Los Angeles", "洛杉矶", "洛杉磯", "San Francisco", "旧金山", "舊金山",
+                      "三藩市", "Boston", "波士顿", "波士頓", "Chicago", "芝加哥", "Seattle",
+                      "西雅图", "西雅圖", "Flushing", "法拉盛", "Houston", "休斯顿", "侯斯頓"),
+    "united_kingdom": ("London", "伦敦", "倫敦", "Manchester", "曼彻斯特", "曼徹斯特",
+                       "Birmingham", "伯明翰", "Edinburgh", "爱丁堡", "愛丁堡"),
+    "germany": ("Berlin", "柏林", "Munich", "München", "慕尼黑", "Frankfurt", "法兰克福",
+                "法蘭克福", "Hamburg"),
+    "france": ("Paris", "巴黎", "Lyon", "Strasbourg", "斯特拉斯堡"),
+    "netherlands": ("Amsterdam", "阿姆斯特丹", "Rotterdam", "鹿特丹"),
+    "belgium": ("Brussels", "布鲁塞尔", "布魯塞爾", "Antwerp", "安特卫普"),
+    "sweden": ("Stockholm", "斯德哥尔摩", "斯德哥爾摩", "Gothenburg", "哥德堡"),
+    "norway": ("Oslo", "奥斯陆", "奧斯陸"),
+    "switzerland": ("Zurich", "Zürich", "苏黎世", "蘇黎世", "Bern", "Berne", "伯尔尼",
+                    "伯爾尼", "Lausanne", "洛桑"),
+    "australia": ("Sydney", "悉尼", "雪梨", "Melbourne", "墨尔本", "墨爾本", "Brisbane",
+                  "布里斯班", "Perth", "珀斯"),
+    "japan": ("Tokyo", "东京", "東京", "Osaka", "大阪"),
+    "taiwan": ("Taipei", "台北", "臺北", "Taichung", "臺中", "Tainan", "台南", "臺南"),
+    "turkiye": ("Istanbul", "伊斯坦布尔", "伊斯坦堡", "Ankara", "安卡拉"),
+    "kazakhstan": ("Almaty", "阿拉木图", "阿拉木圖", "Astana", "阿斯塔纳"),
+    "kyrgyzstan": ("Bishkek", "比什凯克", "比什凱克", "Osh"),
+    "india": ("Dharamsala", "Dharamshala", "McLeod Ganj", "达兰萨拉", "達蘭薩拉", "Bylakuppe"),
+    "nepal": ("Kathmandu", "加德满都", "加德滿都", "Pokhara", "博卡拉"),
+    "thailand": ("Bangkok", "曼谷", "Chiang Mai", "清迈", "清邁"),
+    "malaysia": ("Kuala Lumpur", "吉隆坡"),
+})
+
 #: Region names themselves (allowed in exports), English and Chinese variants.
 REGION_NAMES: frozenset[str] = frozenset(
     {r.en for r in R.values()} | {r.zh for r in R.values()} | {
@@ -116,6 +175,12 @@ REGION_NAMES: frozenset[str] = frozenset(
         "Jiangxi", "江西", "Shaanxi", "陕西", "Shanxi", "山西", "Gansu", "甘肃", "Qinghai",
         "青海", "Liaoning", "辽宁", "Jilin", "Heilongjiang", "黑龙江", "Hainan", "海南",
         "Inner Mongolia", "内蒙古", "Ningxia", "宁夏", "Taiwan", "台湾", "台灣",
+        "USA", "United States of America", "美國", "UK", "Britain", "英國", "德國",
+        "法國", "荷蘭", "比利時", "澳洲", "澳大利亞", "臺灣", "Turkey", "哈薩克斯坦",
+        "吉爾吉斯斯坦", "尼泊爾", "泰國", "馬來西亞",
+        # Cities that host the UN: where sessions are, not where anyone lives.
+        "Geneva", "Genève", "日内瓦", "日內瓦", "New York", "纽约", "紐約", "Vienna", "维也纳",
+        "維也納", "The Hague", "海牙",
     }
 )
 
@@ -137,6 +202,19 @@ def region_of(place: str) -> Region | None:
 
 
 _REGION_FOLDED = frozenset(n.casefold() for n in REGION_NAMES)
+_REGION_PATTERN = re.compile("|".join(
+    rf"(?<![A-Za-z]){re.escape(n)}(?![A-Za-z])" if n.isascii() else re.escape(n)
+    for n in sorted(REGION_NAMES, key=len, reverse=True)))
+
+
+def regions_in(text: str) -> list[str]:
+    """Region-level names written in `text`, in order (each as written)."""
+    return [m.group(0) for m in _REGION_PATTERN.finditer(text)]
+
+
+def region_zh(name: str) -> str | None:
+    """The Chinese name of a region or country given by its English name, if known."""
+    return next((r.zh for r in R.values() if r.en == name), None)
 
 
 def is_region(text: str) -> bool:

@@ -66,7 +66,8 @@ def given_entities(identity: dict[str, Any]) -> None:
         entity.decision = "accepted"
         entity.role = role
         entity.source = "given"
-        entity.variants = sorted({*entity.variants, *forms[1:], *_latin_variants(forms)}
+        # Every form the defender gave, whichever one the detectors found first.
+        entity.variants = sorted({*entity.variants, *forms, *_latin_variants(forms)}
                                  - {entity.text})
     for name in identity.get("organizations") or []:
         name = str(name).strip()
@@ -157,6 +158,9 @@ def _location(original: str, entities: list[an.Entity], keep: frozenset[str],
     for span in an.detect(text):
         if span.kind == "place" and span.hint in places.R:
             return places.R[span.hint].en
+    named = places.regions_in(text)
+    if named:  # "Beijing, Chaoyang District": the region it names
+        return named[0]
     return anonymize_text(text, entities, keep, rich=False)
 
 
@@ -208,11 +212,15 @@ def set_guard(summary: dict[str, Any], entities: list[an.Entity], keep: frozense
 
 
 def preview(identity: dict[str, Any], consent: Consent) -> list[tuple[str, list[an.Segment]]]:
-    """Side-by-side data: for every non-empty original, its segments (changes marked)."""
+    """Side-by-side data: for every non-empty original and every follow-up (named
+    ``follow_ups[i]``), its segments (changes marked)."""
     entities = entities_of(identity)
     keep = _keep(entities, consent)
     out = []
-    for name, text in (identity.get("originals") or {}).items():
+    texts = list((identity.get("originals") or {}).items())
+    texts += [(f"follow_ups[{index}]", str(item.get("text") or ""))
+              for index, item in enumerate(identity.get("follow_ups") or [])]
+    for name, text in texts:
         plain = richtext.to_plain(text) if "<" in text else text
         if not plain.strip():
             continue

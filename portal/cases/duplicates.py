@@ -78,6 +78,22 @@ def identifiers(people: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
     return found
 
 
+def people_of(identity: dict[str, Any]) -> list[dict[str, Any]]:
+    """Everyone an identity tier can say is in the case: the people the owner entered,
+    the entities accepted as people (every spelling), and every ID or passport number
+    the detectors found that was not rejected. So a case made from a report can be
+    matched at once, before anyone types its people in."""
+    people = [p for p in identity.get("people") or [] if isinstance(p, dict)]
+    for entity in identity.get("entities") or []:
+        kind, decision = entity.get("kind"), entity.get("decision")
+        forms = [str(f) for f in [entity.get("text"), *(entity.get("variants") or [])] if f]
+        if kind == "person" and decision == "accepted":
+            people += [{"name": form} for form in forms]
+        elif kind in ("prc_id", "hk_id", "passport") and decision != "rejected":
+            people += [{"id_numbers": form} for form in forms]
+    return people
+
+
 def digest(key: bytes, kind: str, value: str) -> str:
     """The stored HMAC of one identifier (the kind is part of the message)."""
     return hmac.new(key, f"{kind}\x00{value}".encode(), hashlib.sha256).hexdigest()

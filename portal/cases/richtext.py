@@ -48,7 +48,8 @@ def to_plain(markup: str) -> str:
     text = markup or ""
     text = re.sub(r"<br\s*/?>", "\n", text)
     text = re.sub(r"<li>", "- ", text)
-    text = re.sub(r"</(p|li|ul|ol)>", "\n", text)
+    text = re.sub(r"</li>", "\n", text)
+    text = re.sub(r"</(p|ul|ol)>", "\n\n", text)
     text = re.sub(r'<a href="([^"]*)">(.*?)</a>', lambda m: f"{m.group(2)} ({m.group(1)})", text)
     text = re.sub(r"<[^>]*>", "", text)
     text = html.unescape(text)

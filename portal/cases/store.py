@@ -128,6 +128,8 @@ def create(ctx: Context, owner: StaffAccount, reports: Sequence[Report]) -> Case
         ctx.session.add(case)
         ctx.session.flush()
         ctx.session.add(CaseKey(case_id=case.id, wrapped=tiers.wrap(key, holders)))
+        duplicates.replace(ctx.session, ctx.duplicate_key, case.id,
+                           duplicates.people_of(identity))
         _mark_opened(case, reports)
         ctx.session.commit()
     except BaseException:
@@ -203,7 +205,7 @@ def save(ctx: Context, case: CaseRecord, *, summary_doc: dict[str, Any] | None =
             old.append(case.identity_blob_id or "")
             case.identity_blob_id = new_id
             duplicates.replace(ctx.session, ctx.duplicate_key, case.id,
-                               identity_doc.get("people") or [])
+                               duplicates.people_of(identity_doc))
             # Custodians named since the last save get the case key now.
             tiers.rewrap(ctx.session, case, ctx.identities, ctx.org_recipient)
         if summary_doc is not None:

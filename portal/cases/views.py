@@ -420,11 +420,15 @@ def _identity_page(case: CaseRecord, identity: dict[str, Any], summary: dict[str
         form.people.append_entry({})
     consent = store.effective_consent(_ctx(), case, summary)
     entities = build.entities_of(identity)
+    labels: dict[str, object] = {f.name: f.label for f in record.FIELDS}
+    for index, item in enumerate(identity.get("follow_ups") or []):
+        labels[f"follow_ups[{index}]"] = _("Follow-up %(n)d (%(date)s)", n=index + 1,
+                                           date=str(item.get("date") or "-"))
     return render_template(
         "cases/identity.html", case=case, form=form, entities=entities,
         entity_form=entity_form or EntityForm(), kind_labels=KIND_LABELS,
         role_labels=ROLE_LABELS, roles=ROLES, kinds=KINDS,
-        preview=build.preview(identity, consent), labels={f.name: f.label for f in record.FIELDS},
+        preview=build.preview(identity, consent), labels=labels,
         decisions_form=EmptyForm(), rebuild_form=EmptyForm(),
         exact_dates=identity.get("exact_dates") or {},
         hand_edited=summary.get("hand_edited") or [],

@@ -95,8 +95,14 @@ def field_label(name: str, lang: str) -> str:
 
 
 def value(text: str, lang: str) -> str:
-    """A record value in the export's language."""
-    return VALUES_ZH.get(text, text) if lang == "zh" else text
+    """A record value in the export's language (regions and countries too)."""
+    if lang != "zh":
+        return text
+    if text in VALUES_ZH:
+        return VALUES_ZH[text]
+    from portal.anonymize.places import region_zh
+
+    return region_zh(text) or text
 
 
 def country(code: str, lang: str) -> str:
@@ -117,7 +123,7 @@ def _join(values: list[str], lang: str) -> str:
 
 def paragraph(case: dict[str, Any], lang: str) -> str:
     """The lead paragraph, in the manner of the Secretary-General's report."""
-    place = case.get("location_of_reprisals") or value(case.get("region") or "", lang)
+    place = value(case.get("location_of_reprisals") or case.get("region") or "", lang)
     kinds = [v.lower() if lang != "zh" else value(v, lang)
              for v in case.get("types_of_reprisals") or []]
     activity = case.get("activity") or []
@@ -151,7 +157,7 @@ def paragraph(case: dict[str, Any], lang: str) -> str:
             + (_join([e[0].lower() + e[1:] for e in engagement], lang) or "engagement")
             + (f" with {_join(bodies, lang)}" if bodies else "") + ".")
     if kinds:
-        sentences.append(("In " + ", ".join(when) + ", the" if when else "The")
+        sentences.append(("In " + _join(when, lang) + ", the" if when else "The")
                          + f" following reprisals were reported: {', '.join(kinds)}.")
     if case.get("alleged_perpetrators"):
         sentences.append("Alleged perpetrators: "

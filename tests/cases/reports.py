@@ -90,3 +90,30 @@ CHINESE = SeedReport(
              "3月8日", "5月20日", "Chen Meiling", "Zhao Zhigang"],
     pseudonyms={"陈美玲": "亲属", "赵志刚": "捍卫者"},
 )
+
+HONG_KONG = SeedReport(
+    document={
+        "account": (
+            "我叫李嘉欣，是一名急救員。2019年11月18日，我在理工大學外為受傷的示威者急救。"
+            "2020年2月，聯合國特別報告員就醫護人員被騷擾發出聯合信函後，我向人權高專辦提交了資料。\n\n"
+            "2020年6月3日，警察到我在旺角彌敦道600號的家搜查，沒收了我的電話。他們說我「勾結外國勢力」。"
+            "我的香港身份證號碼是A123456(3)，電話+852 9123 4567，電郵lee.kayan@example.hk。"
+            "我的同事黃志明醫生也被拘捕。"),
+        "about": "Individual case", "when": "2020年6月3日", "region": "Hong Kong SAR",
+        "place": "旺角", "un_engagement": ["Submission of information to the UN"],
+        "un_body": ["OHCHR", "Special Procedures (thematic)"], "un_engagement_when": "2020年2月",
+        "reprisals": ["Arbitrary arrest or detention", "Surveillance",
+                      "Threats / intimidation"],
+        "perpetrators": ["State actors"],
+        "profile": {"gender": "Female", "minor": "No",
+                    "activity": ["Health worker / first aider"]},
+        "consent": {"share_confidentially_with_ohchr": "Yes",
+                    "secretary_general_public_report": "Anonymized",
+                    "organization_may_contact": "Yes"},
+    },
+    people=[{"role": "health", "name": "李嘉欣", "name_latin": "Lee Ka-yan",
+             "id_numbers": "A123456(3)"}],
+    secrets=["李嘉欣", "黃志明", "旺角", "彌敦道", "A123456(3)", "9123 4567",
+             "lee.kayan@example.hk", "6月3日", "11月18日", "Lee Ka-yan"],
+    pseudonyms={"李嘉欣": "醫護人員"},
+)

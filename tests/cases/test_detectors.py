@@ -87,3 +87,62 @@ def test_reidentification_warning_names_the_fields() -> None:
     assert "victim_minor" in warning.fields and "dates_of_reprisals" in warning.fields
     assert reidentify.check({"region": "Hong Kong SAR", "location_of_reprisals": "Hong Kong SAR",
                              "dates_of_reprisals": ["June 2020"]}) == []
+
+
+def test_names_the_defender_gave_are_found_however_written() -> None:
+    text = "Officers warned JIANGUO wang and his sister. 王建国的母亲也被约谈。Wang  Jianguo."
+    given = [("Jianguo Wang", "person"), ("王建国", "person"), ("wang jianguo", "person")]
+    found = {s.text: (s.kind, s.certainty) for s in detect(text, known=given)}
+    assert found["JIANGUO wang"] == ("person", CERTAIN)
+    assert found["王建国"] == ("person", CERTAIN)
+
+
+def test_traditional_chinese_from_hong_kong() -> None:
+    found = kinds("我叫李嘉欣，住在旺角彌敦道600號3樓。香港身份證A123456(3)，電話9123 4567，"
+                  "電郵lee.kayan@example.hk。律師黃志明也被拘捕。2020年6月3日。")
+    assert found["李嘉欣"][0] == "person" and found["黃志明"][0] == "person"
+    assert found["A123456(3)"] == ("hk_id", CERTAIN)
+    assert found["9123 4567"][0] == "phone"
+    assert found["lee.kayan@example.hk"][0] == "email"
+    assert found["2020年6月3日"][0] == "date"
+    assert any(kind == "address" and "彌敦道600號" in text for text, (kind, _c) in found.items())
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Tashi Wangmo was taken from Ngaba in 2012.", "Tashi Wangmo"),
+    ("Police questioned Dolkar Tso and her son.", "Dolkar Tso"),
+    ("Mihray Abdulla has not been heard from since 2017.", "Mihray Abdulla"),
+    ("the detention of health rights advocate He Fangmei to be arbitrary", "He Fangmei"),
+])
+def test_tibetan_uyghur_and_awkward_names(text: str, name: str) -> None:
+    assert kinds(text)[name][0] == "person"
+
+
+def test_he_the_pronoun_is_no_name() -> None:
+    assert kinds("He said that he was followed. He went home.") == {}
+
+
+@pytest.mark.parametrize("text, place, country", [
+    ("I now live in Toronto.", "Toronto", "canada"),
+    ("我现在住在多伦多。", "多伦多", "canada"),
+    ("She was followed in Istanbul.", "Istanbul", "turkiye"),
+    ("He studied in Dharamsala.", "Dharamsala", "india"),
+])
+def test_cities_abroad_become_their_country(text: str, place: str, country: str) -> None:
+    (span,) = [s for s in detect(text) if s.kind == "place"]
+    assert (span.text, span.hint) == (place, country)
+
+
+def test_cities_that_host_the_un_are_left_alone() -> None:
+    assert kinds("She travelled to Geneva for the session, then to New York.") == {}
+
+
+def test_traditional_text_gets_traditional_pseudonyms() -> None:
+    from portal.anonymize import Entity, anonymize, language_of
+
+    text = "我的電話是9123 4567，律師黃志明在旺角被捕。"
+    assert language_of(text) == "zh_Hant" and language_of("我的电话是13912345678") == "zh"
+    entities = [Entity("a", "phone", "9123 4567"), Entity("b", "person", "黃志明", role="lawyer",
+                                                             letter="A"),
+                Entity("c", "place", "旺角", region="hong_kong")]
+    assert anonymize(text, entities).text == "我的電話是[電話號碼]，律師A在香港特區某區被捕。"

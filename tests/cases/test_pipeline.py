@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from portal.cases import build, consent, record, richtext
 from portal.export import document, formats, gate, schema, service
 from portal.export.pdf import cjk_font
-from tests.cases.reports import CHINESE, ENGLISH, SeedReport
+from tests.cases.reports import CHINESE, ENGLISH, HONG_KONG, SeedReport
 
 KEY = secrets.token_bytes(32)
 CASE_ID = secrets.token_hex(16)
@@ -40,7 +40,8 @@ def all_text(summary: dict[str, Any]) -> str:
         summary["follow_ups"], ensure_ascii=False)
 
 
-@pytest.mark.parametrize("report", [ENGLISH, CHINESE], ids=["english", "chinese"])
+@pytest.mark.parametrize("report", [ENGLISH, CHINESE, HONG_KONG],
+                         ids=["english", "chinese", "hong_kong"])
 def test_no_name_place_or_identifier_survives(report: SeedReport) -> None:
     identity, summary, given = make_case(report)
     text = all_text(summary)
@@ -55,12 +56,13 @@ def test_no_name_place_or_identifier_survives(report: SeedReport) -> None:
             assert secret not in out, f"{secret!r} in the {fmt} export"
 
 
-@pytest.mark.parametrize("report", [ENGLISH, CHINESE], ids=["english", "chinese"])
-def test_pseudonyms_are_consistent(report: SeedReport) -> None:
+@pytest.mark.parametrize(("report", "lang"), [(ENGLISH, "en"), (CHINESE, "zh"),
+                                            (HONG_KONG, "zh_Hant")],
+                         ids=["english", "chinese", "hong_kong"])
+def test_pseudonyms_are_consistent(report: SeedReport, lang: str) -> None:
     identity, summary, _given = make_case(report)
     original = identity["originals"]["reprisal_information"]
     plain = richtext.to_plain(summary["record"]["reprisal_information"])
-    lang = "zh" if report is CHINESE else "en"
     for name, role_label in report.pseudonyms.items():
         entity = next(e for e in build.entities_of(identity) if name in e.forms())
         pseudonym = build.an.pseudonym(entity, lang)
@@ -235,3 +237,23 @@ def test_exact_dates_stay_in_the_identity_tier() -> None:
     identity, summary, _given = make_case(ENGLISH)
     assert identity["exact_dates"]["dates_of_reprisals"] == ["14 June 2023", "2 August 2023"]
     assert summary["record"]["dates_of_reprisals"] == ["June 2023", "August 2023"]
+
+
+def test_a_possible_id_number_may_be_waived_a_certain_one_never() -> None:
+    from portal.anonymize.ids import prc_id_check_char
+
+    first17 = "44030619870512345"
+    wrong = next(d for d in "0123456789" if d != prc_id_check_char(first17))
+    possible, certain = first17 + wrong, first17 + prc_id_check_char(first17)
+    report = SeedReport(document={**ENGLISH.document, "account": (
+        f"The case file number {possible} was read out. My ID card {certain} was copied.")},
+        people=[], secrets=[])
+    identity, summary, given = make_case(report)
+    plain = richtext.to_plain(summary["record"]["reprisal_information"])
+    assert possible not in plain and certain not in plain  # both anonymized until decided
+    for entity in identity["entities"]:
+        if entity["kind"] == "prc_id":
+            entity["decision"] = "rejected"  # the reviewer says: not identifying
+    build.rebuild(identity, summary, KEY)
+    problems = service.prepare(CASE_ID, summary, given, "json", "publication", "en", KEY).problems
+    assert [(p.kind, p.text) for p in problems] == [("prc_id", certain)]
