@@ -337,3 +337,18 @@ def test_declining_a_bundle_declines_every_case(
     assert re.search(r"declined", _page(rita, request_path))
     with app.app_context():
         assert len(list(db.get_session().scalars(select(CaseRecord)))) == 2
+
+
+def test_the_new_controls_speak_chinese(app: Flask, reviewer: Staff) -> None:
+    report_id = store_report(app, ENGLISH.document)
+    rita = logged_in(app, reviewer)
+    _case_id(post(rita, "/staff/cases/new", {"report_ids": report_id}, "/staff/cases/new"))
+    later = store_report(app, SISTER)
+    for path, lang, words in (
+            (f"/staff/review/r/{later}", "zh_Hans", ["用此报告建立案件", "将此报告添加到现有案件"]),
+            ("/staff/review/inbox", "zh_Hant", ["用勾選的報告建立案件"]),
+            ("/staff/cases/", "zh_Hans", ["将勾选的案件导出为一个数据包"]),
+            (f"/staff/cases/new?report={report_id}", "zh_Hant", ["已選擇的報告", "已屬於的案件"])):
+        page = _page(rita, f"{path}{'&' if '?' in path else '?'}lang={lang}")
+        for word in words:
+            assert word in page, (path, word)
