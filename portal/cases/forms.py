@@ -47,6 +47,16 @@ PURPOSE_LABELS = {PUBLICATION: _l("For publication (Secretary-General's report, 
                   OHCHR_CONFIDENTIAL: _l("Confidential, to OHCHR only")}
 
 
+CASE_STATUS_LABELS = {"open": _l("Open"), "ready": _l("Ready for export"),
+                      "closed": _l("Closed")}
+EXPORT_STATUS_LABELS = {"pending": _l("Waiting for a second reviewer"),
+                        "approved": _l("Approved"), "declined": _l("Declined"),
+                        "done": _l("Downloaded")}
+DUPLICATE_KIND_LABELS = {"id_number": _l("ID or passport number"),
+                         "name_zh": _l("name in Chinese characters"),
+                         "name_latin": _l("name in Latin letters")}
+
+
 def pairs(items: Any) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in items]

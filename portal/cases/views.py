@@ -25,6 +25,9 @@ from portal.auth.forms import EmptyForm
 from portal.auth.guard import identities, staff
 from portal.cases import admin_bp, bp, build, duplicates, record, richtext, store, tiers, vocab
 from portal.cases.forms import (
+    CASE_STATUS_LABELS,
+    DUPLICATE_KIND_LABELS,
+    EXPORT_STATUS_LABELS,
     FACTOR_LABELS,
     FORMAT_LABELS,
     KIND_LABELS,
@@ -122,6 +125,30 @@ def _render_rich(value: str) -> Markup:
 def case_label(value: str) -> object:
     """A stored vocabulary value's screen label."""
     return vocab.label(value)
+
+
+@bp.app_template_global("case_status_label")
+def case_status_label(value: str) -> object:
+    """Where a case is in the organization's work (open, ready, closed), translated."""
+    return CASE_STATUS_LABELS.get(value, value)
+
+
+@bp.app_template_global("export_status_label")
+def export_status_label(value: str) -> object:
+    """An export request's state, translated."""
+    return EXPORT_STATUS_LABELS.get(value, value)
+
+
+@bp.app_template_global("entity_kind_label")
+def entity_kind_label(value: str) -> object:
+    """What kind of identifying detail the gate found, translated."""
+    return KIND_LABELS.get(value, value)
+
+
+@bp.app_template_global("duplicate_kind_label")
+def duplicate_kind_label(value: str) -> object:
+    """What two possibly duplicate cases share, translated."""
+    return DUPLICATE_KIND_LABELS.get(value, value)
 
 
 @bp.app_template_global("country_label")

@@ -290,7 +290,9 @@ def test_encrypted_bundle_opens_only_for_the_forwarding_recipient(
 PATHS = [("GET", "/staff/cases/"), ("GET", "/staff/cases/new"), ("POST", "/staff/cases/new"),
          ("GET", "/staff/cases/c/{case}"), ("GET", "/staff/cases/c/{case}/edit"),
          ("GET", "/staff/cases/c/{case}/identity"), ("GET", "/staff/cases/c/{case}/export"),
-         ("POST", "/staff/cases/c/{case}/shred"), ("GET", "/staff/case-admin/")]
+         ("POST", "/staff/cases/c/{case}/shred"), ("GET", "/staff/cases/attach"),
+         ("POST", "/staff/cases/attach"), ("GET", "/staff/cases/export?case={case}"),
+         ("POST", "/staff/cases/export"), ("GET", "/staff/case-admin/")]
 
 
 def test_pages_need_a_reviewer_login(app: Flask, reviewer: Staff, admin: Staff) -> None:

@@ -24,7 +24,7 @@ from tests.reliability.harness import (
     verify_receipts,
 )
 
-SUBMISSIONS = int(os.environ.get("RELIABILITY_CRASH_SUBMISSIONS", "800"))
+SUBMISSIONS = int(os.environ.get("RELIABILITY_CRASH_SUBMISSIONS", "2000"))  # the load suite's 2,000
 CLIENTS = 16
 MIN_KILLS = 20
 PLANNED_KILLS = 24
