@@ -11,9 +11,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from flask import Flask
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 from portal.cli.app_cmds import CONFIG_OPTION, _context
 
