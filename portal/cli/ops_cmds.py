@@ -18,7 +18,7 @@ import click
 if TYPE_CHECKING:
     from flask import Flask
 
-from portal.cli.app_cmds import CONFIG_OPTION, _context
+from portal.cli.app_cmds import CONFIG_OPTION, _context, db_group
 
 
 @contextmanager
@@ -204,13 +204,9 @@ def doctor(config_file: Path | None) -> None:
 
 
 def register(group: click.Group) -> None:
-    """Add this module's commands to the `portal` group (`db upgrade` joins `db`)."""
-    db_group = group.commands.get("db")
-    if not isinstance(db_group, click.Group):
-        db_group = click.Group("db", help="The database.")
-        group.add_command(db_group)
+    """Add this module's commands to the `portal` group (`db upgrade` joins app_cmds' `db`)."""
     db_group.add_command(db_upgrade)
     db_group.add_command(db_current)
-    for command in (backup_group, retention_group, doctor):
+    for command in (db_group, backup_group, retention_group, doctor):
         group.add_command(command)
 
