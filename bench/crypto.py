@@ -5,7 +5,8 @@
 For each size (MiB) and recipient count (1 and 5, X25519 so that the Debian
 `age` can take part), encrypts and decrypts random data with our library and
 with `age`, and prints MB/s, the ratio ours/age, and the peak RSS of each run
-above the interpreter's baseline. Also prints the in-process ceiling:
+above the interpreter's resident size just before the operation (and the
+absolute peak, comparable with age's). Also prints the in-process ceiling:
 `cryptography` sealing 64 KiB chunks with no I/O. Each figure is the best of
 `--repeat` runs, taken alternately, because this machine is shared and noisy.
 """
@@ -19,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -29,18 +31,26 @@ import crypto
 
 MIB = 1024 * 1024
 
-# Runs in a fresh interpreter so ru_maxrss is this operation's own peak.
+# Runs in a fresh interpreter; VmHWM (not ru_maxrss, which a child started by a
+# large parent inherits at exec) is this process's own peak.
 _OURS = r"""
-import json, resource, sys, time
+import json, sys, time
 import crypto
 op, src_path, keys = sys.argv[1], sys.argv[2], sys.argv[3:]
+def status(field):
+    with open("/proc/self/status") as lines:
+        return int(next(l for l in lines if l.startswith(field)).split()[1]) * 1024
 def peak():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return status("VmHWM:")
+def current():
+    return status("VmRSS:")
 if op == "encrypt":
     recipients = [crypto.parse_recipient(k) for k in keys]
 else:
     identities = [crypto.parse_identity(k) for k in keys]
-baseline = peak()
+# The interpreter's resident size now, not its peak so far: a transient peak
+# while importing could otherwise hide what the operation itself holds.
+baseline = current()
 with open(src_path, "rb") as src, open("/dev/null", "wb") as dst:
     start = time.perf_counter()
     if op == "encrypt":
@@ -48,26 +58,48 @@ with open(src_path, "rb") as src, open("/dev/null", "wb") as dst:
     else:
         crypto.decrypt(src, dst, identities)
     seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "rss": peak() - baseline}))
+print(json.dumps({"seconds": seconds, "rss": peak() - baseline, "peak": peak()}))
 """
 
 
-def _ours(op: str, path: Path, keys: list[str]) -> tuple[float, int]:
+def _ours(op: str, path: Path, keys: list[str]) -> tuple[float, int, int]:
+    """Seconds, peak RSS above the interpreter's baseline, and peak RSS."""
     out = subprocess.run([sys.executable, "-c", _OURS, op, str(path), *keys],
                          capture_output=True, text=True, check=True)
     result = json.loads(out.stdout)
-    return result["seconds"], result["rss"]
+    return result["seconds"], result["rss"], result["peak"]
 
 
 def _age(args: list[str]) -> tuple[float, int]:
+    """Seconds and peak RSS of one `age` run.
+
+    The peak is age's own high-water mark (VmHWM), sampled by a thread while it
+    runs (the timing waits on the process itself): the ru_maxrss that wait4
+    returns would start from this much larger process's RSS, inherited at exec.
+    """
+    high = [0]
     start = time.perf_counter()
     proc = subprocess.Popen(["age", *args], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    sampler = threading.Thread(target=_sample_hwm, args=(proc, high), daemon=True)
+    sampler.start()
+    proc.wait()
     seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"age {' '.join(args)} failed")
-    return seconds, usage.ru_maxrss * 1024
+    return seconds, high[0]
+
+
+def _sample_hwm(proc: subprocess.Popen[bytes], high: list[int]) -> None:
+    while proc.returncode is None:
+        try:
+            with open(f"/proc/{proc.pid}/status") as lines:
+                for line in lines:
+                    if line.startswith("VmHWM:"):
+                        high[0] = max(high[0], int(line.split()[1]) * 1024)
+        except (OSError, ValueError):
+            return  # it has exited
+        time.sleep(0.002)
 
 
 def _ceiling(total: int) -> float:
@@ -90,7 +122,7 @@ def main() -> None:
         raise SystemExit("bench.crypto needs the `age` CLI (Debian package `age`)")
     print(f"ChaCha20-Poly1305 ceiling (64 KiB chunks, no I/O): {_ceiling(512 * MIB):.0f} MB/s")
     print(f"{'size':>6} {'rcpt':>4} {'op':>7} {'ours MB/s':>10} {'age MB/s':>9} {'ratio':>6} "
-          f"{'ours RSS+':>10} {'age RSS':>8}")
+          f"{'ours RSS+':>10} {'ours RSS':>9} {'age RSS':>8}")
     with tempfile.TemporaryDirectory(prefix="bench-crypto-") as tmp:
         work = Path(tmp)
         for size_mib in (int(s) for s in args.sizes.split(",")):
@@ -120,12 +152,16 @@ def main() -> None:
                     for _ in range(args.repeat):
                         ours_runs.append(ours_fn())
                         age_runs.append(age_fn())
-                    ours_s, ours_rss = min(ours_runs)
-                    age_s, age_rss = min(age_runs)
+                    ours_s = min(run[0] for run in ours_runs)
+                    ours_rss = max(run[1] for run in ours_runs)  # the worst of the runs
+                    ours_peak = max(run[2] for run in ours_runs)
+                    age_s = min(run[0] for run in age_runs)
+                    age_rss = max(run[1] for run in age_runs)
                     mb = size_mib * MIB / 1e6
                     print(f"{size_mib:>4}Mi {count:>4} {op:>7} {mb / ours_s:>10.0f} "
                           f"{mb / age_s:>9.0f} {age_s / ours_s:>5.2f}x "
-                          f"{ours_rss / MIB:>8.1f}Mi {age_rss / MIB:>6.1f}Mi")
+                          f"{ours_rss / MIB:>8.1f}Mi {ours_peak / MIB:>7.1f}Mi "
+                          f"{age_rss / MIB:>6.1f}Mi")
 
 
 if __name__ == "__main__":

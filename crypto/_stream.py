@@ -20,7 +20,6 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 from crypto._source import Source, page_aligned_buffer
-from crypto._threads import THREADS, executor
 from crypto.errors import PayloadError
 
 CHUNK_SIZE = 64 * 1024
@@ -39,10 +38,11 @@ def _chunk_nonce(counter: int, last: bool) -> bytes:
     return counter.to_bytes(11, "big") + (_LAST if last else _NOT_LAST)
 
 
-# Chunks are independent given their counter, and `cryptography` releases the
-# GIL while sealing, so large writes are sealed on two threads at once: that is
-# what lets a Python STREAM keep up with the Go `age` on a 2-core server.
-_BATCH_CHUNKS = 16
+# Large writes are sealed 64 chunks (4 MiB) at a time and written with one call:
+# per-batch costs (the write, the reader thread's hand-over in age._pump) then
+# vanish next to the sealing. Sealing on a second thread as well was measured
+# slower on two cores, where the read-ahead thread already uses the other one.
+BATCH_CHUNKS = 64
 
 
 class StreamWriter:
@@ -55,12 +55,11 @@ class StreamWriter:
     """
 
     def __init__(self, key: bytes, dst: BinaryIO) -> None:
-        # One AEAD object per thread: no state is shared between sealers.
-        self._aeads = [ChaCha20Poly1305(key) for _ in range(THREADS)]
+        self._aead = ChaCha20Poly1305(key)
         self._dst = dst
         self._plain_view = page_aligned_buffer(CHUNK_SIZE)
         self._filled = 0
-        self._sealed_view = page_aligned_buffer(_BATCH_CHUNKS * ENC_CHUNK_SIZE)
+        self._sealed_view = page_aligned_buffer(BATCH_CHUNKS * ENC_CHUNK_SIZE)
         self._counter = 0
         self._closed = False
 
@@ -79,7 +78,7 @@ class StreamWriter:
                 break  # the buffered chunk may be the last: wait and see
             # The buffered chunk is full and more data follows, so neither it nor
             # any whole chunk before the final byte of ``view`` is the last one.
-            whole = min((len(view) - 1) // CHUNK_SIZE, _BATCH_CHUNKS - 1)
+            whole = min((len(view) - 1) // CHUNK_SIZE, BATCH_CHUNKS - 1)
             batch = [self._plain_view] + [view[i * CHUNK_SIZE : (i + 1) * CHUNK_SIZE]
                                           for i in range(whole)]
             view = view[whole * CHUNK_SIZE :]
@@ -94,27 +93,14 @@ class StreamWriter:
 
     def _seal(self, chunks: list[memoryview], last: bool) -> None:
         """Seal ``chunks`` (consecutive counters) and write them in order."""
-        jobs = []
         offset = 0
         for i, chunk in enumerate(chunks):
             out = self._sealed_view[offset : offset + len(chunk) + TAG_SIZE]
-            jobs.append((_chunk_nonce(self._counter + i, last), chunk, out))
+            self._aead.encrypt_into(_chunk_nonce(self._counter + i, last), chunk, None, out)
             offset += len(out)
-        if len(jobs) > 1 and THREADS > 1:
-            half = len(jobs) // 2
-            pending = executor().submit(_seal_jobs, self._aeads[1], jobs[half:])
-            _seal_jobs(self._aeads[0], jobs[:half])
-            pending.result()
-        else:
-            _seal_jobs(self._aeads[0], jobs)
         self._dst.write(self._sealed_view[:offset])
         self._counter += len(chunks)
         self._filled = 0
-
-
-def _seal_jobs(aead: ChaCha20Poly1305, jobs: list[tuple[bytes, memoryview, memoryview]]) -> None:
-    for nonce, chunk, out in jobs:
-        aead.encrypt_into(nonce, chunk, None, out)
 
 
 def decrypt_stream(key: bytes, src: Source, dst: BinaryIO) -> int:

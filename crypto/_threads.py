@@ -1,7 +1,7 @@
-"""The small thread pool that overlaps sealing and reading.
+"""The reader thread that overlaps reading the next block with sealing this one.
 
-`cryptography` releases the GIL inside its AEAD calls and file reads release it
-too, so two threads keep both cores of a small server busy on one large file.
+File reads and `cryptography`'s AEAD calls both release the GIL, so while the
+caller seals one block, this thread reads the next on the other core.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-THREADS = max(1, min(2, os.cpu_count() or 1))
 _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0
 _lock = threading.Lock()
@@ -21,7 +20,8 @@ def executor() -> ThreadPoolExecutor:
     global _pool, _pool_pid
     with _lock:
         if _pool is None or _pool_pid != os.getpid():
-            # One worker seals half of a batch, the other reads ahead.
-            _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="age-stream")
+            # Each stream has at most one read pending; a threaded web worker may
+            # encrypt a few uploads at once.
+            _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="age-stream")
             _pool_pid = os.getpid()
         return _pool

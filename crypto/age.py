@@ -24,13 +24,13 @@ from crypto._scrypt import DEFAULT_WORK_FACTOR, ScryptIdentity, ScryptRecipient
 from crypto._scrypt import STANZA_TYPE as SCRYPT_TYPE
 from crypto._source import Source, page_aligned_buffer
 from crypto._stanza_types import Identity, Recipient
-from crypto._stream import NONCE_SIZE, StreamWriter, decrypt_stream
+from crypto._stream import BATCH_CHUNKS, CHUNK_SIZE, NONCE_SIZE, StreamWriter, decrypt_stream
 from crypto._threads import executor
 from crypto._x25519 import X25519Identity
 from crypto.errors import HeaderError, KeyFormatError, NoMatchError
 from crypto.keys import identity_file_text, parse_identity_file
 
-_COPY_SIZE = 1024 * 1024  # 16 chunks: one batch for the parallel sealer
+_COPY_SIZE = BATCH_CHUNKS * CHUNK_SIZE  # one read feeds one sealing batch
 _DONE: Future[int] = Future()
 _DONE.set_result(0)
 
@@ -109,7 +109,7 @@ def encrypt(src: BinaryIO, dst: BinaryIO, recipients: Sequence[Recipient], *,
 
 
 def _pump(src: BinaryIO, sink: Callable[[memoryview], object]) -> None:
-    """Feed ``src`` to ``sink`` in 1 MiB blocks, reading the next block on a
+    """Feed ``src`` to ``sink`` in 4 MiB blocks, reading the next block on a
     worker thread while ``sink`` encrypts the current one."""
     buffers = [page_aligned_buffer(_COPY_SIZE), page_aligned_buffer(_COPY_SIZE)]
     reader = Source(src)
