@@ -1,16 +1,19 @@
 """`portal export`, `portal verify-export` and `portal export-key`.
 
-`portal export` does what the web export does, from a terminal: it opens the
-case's summary with an age identity file (a reviewer's or the organization's
-offline key), runs the export gate, renders, signs the bundle with the
-organization's Ed25519 key and, if asked, encrypts it to a forwarding recipient.
-It is audited like a web export. A refused export prints the offending spots and
-exits non-zero; nothing is written.
+`portal export` does what the web export's download does, from a terminal: it
+opens the case's summary with an age identity file (a reviewer's or the
+organization's offline key), runs the export gate, renders, signs the bundle with
+the organization's Ed25519 key and encrypts it to the forwarding recipient (the
+approved one, or ``--encrypt-to``). Four eyes hold here too: each case must have
+an export request in the dashboard that a second reviewer approved for exactly
+this content, format, language and purpose. It is audited like a web export. A
+refused export prints the reasons and exits non-zero; nothing is written.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -45,10 +48,9 @@ def _identities(path: Path) -> list:  # type: ignore[type-arg]
               help="Language of Markdown and PDF documents.")
 @click.option("--purpose", default="publication", show_default=True,
               type=click.Choice(["publication", "ohchr_confidential"]))
-@click.option("--recipient-body", default="unspecified", show_default=True,
-              help="The outside body receiving the export (audited).")
 @click.option("--encrypt-to", "encrypt_to", default=None,
-              help="age recipient of the forwarding body (age1...).")
+              help="age recipient of the forwarding body (age1...); default: the one "
+                   "chosen in the approved request, if any.")
 @click.option("-i", "--identity", "identity_file", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="age identity file that opens the case summary.")
@@ -60,17 +62,19 @@ def _identities(path: Path) -> list:  # type: ignore[type-arg]
               help="Bundle file to write (default: the case reference in this folder).")
 @CONFIG_OPTION
 def export_command(case_ids: tuple[str, ...], fmt: str, lang: str, purpose: str,
-                   recipient_body: str, encrypt_to: str | None, identity_file: Path,
+                   encrypt_to: str | None, identity_file: Path,
                    sign_key: Path | None, output: Path | None,
                    config_file: Path | None) -> None:
     """Export anonymized cases (one file, one object or row per case) as a signed bundle.
 
-    The export gate runs on every case first; if any is refused nothing is written.
+    Each case needs a second reviewer's approval of exactly this export in the
+    dashboard, and the export gate runs on every case again; if any case fails
+    either, nothing is written.
     """
     import crypto
     from portal import audit, db
     from portal.cases import store
-    from portal.cases.models import CaseRecord
+    from portal.cases.models import CaseRecord, ExportStatus
     from portal.export import bundle, service
 
     recipient = None
@@ -122,6 +126,17 @@ def export_command(case_ids: tuple[str, ...], fmt: str, lang: str, purpose: str,
             raise click.ClickException(
                 f"export refused by the gate: {len(prepared.problems)} problem(s); "
                 "nothing was written")
+        approvals, missing = _approvals(session, items, fmt, purpose, lang, ctx.guard_key)
+        if missing:
+            for case_id in missing:
+                click.echo(f"  case {case_id}: no approved export request for exactly this "
+                           "content, format, language and purpose", err=True)
+            raise click.ClickException(
+                "a second reviewer must approve each case's export in the dashboard first "
+                "(four eyes); nothing was written")
+        if recipient is None:
+            recipient = _approved_recipient(session, approvals)
+        recipient_body = "; ".join(sorted({a.recipient_body for a in approvals}))[:120]
         data = bundle.make(prepared.filename, prepared.data, prepared.media_type, signing_key,
                            {"format": fmt, "purpose": purpose, "recipient_body": recipient_body,
                             "consent_basis": basis, "cases": len(items)},
@@ -131,11 +146,59 @@ def export_command(case_ids: tuple[str, ...], fmt: str, lang: str, purpose: str,
             target.write_bytes(data)
         except OSError as exc:
             raise click.ClickException(f"cannot write {target}: {exc.strerror}") from None
+        approvers = sorted({str(a.approved_by) for a in approvals})
+        for approval in approvals:
+            approval.status = ExportStatus.DONE
         audit.record(session, secret, EXPORTED_CLI,
                      detail=f"cases {case_list} {fmt} to {recipient_body[:40]} consent "
-                            f"{basis}{' encrypted' if recipient else ''} (cli)")
+                            f"{basis} requests {','.join(str(a.id) for a in approvals)} "
+                            f"approver {','.join(approvers)}"
+                            f"{' encrypted' if recipient else ''} (cli)")
         session.commit()
     click.echo(f"wrote {target}")
+
+
+def _approvals(session: Any, items: list[Any], fmt: str, purpose: str, lang: str,
+               guard_key: bytes) -> tuple[list[Any], list[str]]:
+    """For each (case id, summary, consent): the approved request whose digest is this
+    case's content now (so a change since approval needs a new approval)."""
+    from sqlalchemy import select
+
+    from portal.cases.models import ExportRequest, ExportStatus
+    from portal.export import service
+
+    found, missing = [], []
+    for case_id, summary, consent in items:
+        digest = service.prepare(case_id, summary, consent, fmt, purpose, lang, guard_key,
+                                 render=False).content_digest
+        approval = session.scalars(select(ExportRequest).where(
+            ExportRequest.case_id == case_id, ExportRequest.format == fmt,
+            ExportRequest.purpose == purpose, ExportRequest.digest == digest,
+            ExportRequest.status.in_((ExportStatus.APPROVED, ExportStatus.DONE)),
+        ).order_by(ExportRequest.id.desc())).first()
+        if approval is None:
+            missing.append(case_id)
+        else:
+            found.append(approval)
+    return found, missing
+
+
+def _approved_recipient(session: Any, approvals: list[Any]) -> Any:
+    """The forwarding recipient the approved requests chose (they must agree)."""
+    import crypto
+    from portal.cases.models import ForwardRecipient
+
+    chosen = {a.forward_recipient_id for a in approvals}
+    if chosen == {None}:
+        return None
+    if len(chosen) != 1:
+        raise click.ClickException("the approved requests chose different forwarding "
+                                   "recipients: give --encrypt-to")
+    forward = session.get(ForwardRecipient, chosen.pop())
+    if forward is None or not forward.active:
+        raise click.ClickException("the approved forwarding recipient was removed: "
+                                   "give --encrypt-to")
+    return crypto.parse_recipient(forward.recipient)
 
 
 @click.command("verify-export")

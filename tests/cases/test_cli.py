@@ -67,6 +67,8 @@ def _case(setup: dict[str, Any], document: dict[str, Any], people: list[dict[str
     if "client" not in setup:
         staff: Staff = setup["make_staff"]("rita")
         setup["client"] = logged_in(app, staff)
+        # The second reviewer exists before any case, so summaries are encrypted to them.
+        setup["second"] = logged_in(app, setup["make_staff"]("sam"))
     client = setup["client"]
     report_id = store_report(app, document)
     response = post(client, "/staff/cases/new", {"report_ids": report_id}, "/staff/cases/new")
@@ -77,6 +79,22 @@ def _case(setup: dict[str, Any], document: dict[str, Any], people: list[dict[str
     return case_id
 
 
+def _approve(setup: dict[str, Any], case_id: str, fmt: str, lang: str = "en",
+             purpose: str = "publication") -> str:
+    """Ask for an export in the dashboard (as rita) and have a second reviewer (sam)
+    approve it: what `portal export` requires (four eyes). Returns the request path."""
+    client = setup["client"]
+    response = post(client, f"/staff/cases/c/{case_id}/export",
+                    {"format": fmt, "language": lang, "purpose": purpose,
+                     "recipient_body": "OHCHR", "forward_recipient": ""},
+                    f"/staff/cases/c/{case_id}/export")
+    assert response.status_code == 303, response.get_data(as_text=True)
+    path = response.headers["Location"]
+    decided = post(setup["second"], path + "/decide", {"decision": "approve"}, path)
+    assert decided.status_code == 303
+    return path
+
+
 def _export(setup: dict[str, Any], *args: str) -> Any:
     return CliRunner().invoke(main, ["export", *args, "-i", str(setup["org_file"]),
                                      "--sign-key", str(setup["key"]),
@@ -85,9 +103,9 @@ def _export(setup: dict[str, Any], *args: str) -> Any:
 
 def test_export_then_verify(setup: dict[str, Any]) -> None:
     case_id = _case(setup, ENGLISH.document, ENGLISH.people)
+    _approve(setup, case_id, "json")
     out = setup["tmp"] / "out.zip"
-    result = _export(setup, case_id, "--format", "json", "--recipient-body", "OHCHR",
-                     "-o", str(out))
+    result = _export(setup, case_id, "--format", "json", "-o", str(out))
     assert result.exit_code == 0, result.output
     data = out.read_bytes()
     for secret in ENGLISH.secrets:
@@ -127,6 +145,7 @@ def test_refused_export_writes_nothing(setup: dict[str, Any]) -> None:
 @pytest.mark.skipif(shutil.which("age") is None, reason="the `age` tool is not installed")
 def test_encrypted_bundle_opens_with_the_age_tool(setup: dict[str, Any]) -> None:
     case_id = _case(setup, CHINESE.document, CHINESE.people)
+    _approve(setup, case_id, "csv")
     partner = crypto.X25519Identity(secrets.token_bytes(32))
     partner_file = setup["tmp"] / "partner.key"
     partner_file.write_text(partner.to_string() + "\n")
@@ -164,6 +183,8 @@ def test_several_cases_in_one_file_or_none(setup: dict[str, Any]) -> None:
 
     english = _case(setup, ENGLISH.document, ENGLISH.people)
     chinese = _case(setup, CHINESE.document, CHINESE.people)
+    _approve(setup, english, "csv")
+    _approve(setup, chinese, "csv")
     out = setup["tmp"] / "two.zip"
     result = _export(setup, english, chinese, "--format", "csv", "-o", str(out))
     assert result.exit_code == 0, result.output
@@ -177,3 +198,28 @@ def test_several_cases_in_one_file_or_none(setup: dict[str, Any]) -> None:
     assert result.exit_code != 0 and not refused.exists()
     assert f"case-{confidential[:12]}:" in result.output
 
+
+
+def test_export_needs_a_second_reviewers_approval_of_exactly_this(
+        setup: dict[str, Any]) -> None:
+    case_id = _case(setup, ENGLISH.document, ENGLISH.people)
+    out = setup["tmp"] / "unapproved.zip"
+    result = _export(setup, case_id, "--format", "json", "-o", str(out))
+    assert result.exit_code != 0 and "four eyes" in result.output
+    assert not out.exists() and "Traceback" not in result.output
+    # An approval of JSON in English does not cover CSV, nor JSON in Chinese.
+    path = _approve(setup, case_id, "json")
+    for args in (["--format", "csv"], ["--format", "json", "--lang", "zh"]):
+        result = _export(setup, case_id, *args, "-o", str(out))
+        assert result.exit_code != 0 and "four eyes" in result.output and not out.exists()
+    result = _export(setup, case_id, "--format", "json", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    request_id = int(path.rstrip("/").rsplit("/", 1)[1])
+    from portal.cases.models import ExportRequest
+
+    with setup["app"].app_context():
+        session = db.get_session()
+        assert session.get(ExportRequest, request_id).status == "done"
+        detail = session.scalars(select(AuditEvent.detail).where(
+            AuditEvent.action == "case_exported_cli")).one()
+    assert f"requests {request_id} " in detail and "approver" in detail
