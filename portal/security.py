@@ -106,28 +106,35 @@ def handle_csrf_error(_error: CSRFError) -> Any:
 
 def handle_unexpected(error: Exception) -> Any:
     """Unhandled exceptions: logged by type and place only, answered with the 500 page."""
-    if _unreadable_body(error):
-        return render_error(400, *ERROR_TEXT[400])
-    if storage_unavailable(error):
-        # Disk full or read-only: nothing was stored (the write rolled back); the
-        # operator learns why from the log, the source that it can try again later.
-        current_app.logger.error("storage unavailable (%s) at %s", type(error).__name__,
+    # Resources first: with no file descriptor to spare, even the import in
+    # _unreadable_body would fail.
+    if temporarily_unavailable(error):
+        # Disk full or read-only, or no process or memory to spare: nothing was stored
+        # (the write rolled back); the operator learns why from the log, the source
+        # that it can try again later.
+        current_app.logger.error("server unavailable (%s) at %s", type(error).__name__,
                                  request.endpoint)
         page, _code = render_error(503, *ERROR_TEXT[500])
         return page, 503, {"Retry-After": "600"}
+    if _unreadable_body(error):
+        return render_error(400, *ERROR_TEXT[400])
     log_exception_safely(current_app._get_current_object(),  # type: ignore[attr-defined]
                          (type(error), error, error.__traceback__))
     return render_error(500, *ERROR_TEXT[500])
 
 
-_FULL_OR_READ_ONLY = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+# Disk full or read-only; and out of processes, memory or file descriptors (e.g. the
+# child that scrubs an attachment could not be started).
+_UNAVAILABLE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS,
+                       errno.EAGAIN, errno.ENOMEM, errno.EMFILE, errno.ENFILE}
 _SQLITE_FULL_READONLY_IOERR = {13, 8, 10}  # SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR
 
 
-def storage_unavailable(error: BaseException) -> bool:
-    """True when a write failed because the disk is full or read-only (files or database)."""
+def temporarily_unavailable(error: BaseException) -> bool:
+    """True when a request failed for want of a resource that may come back: disk space
+    or a writable disk (files or database), processes, memory or file descriptors."""
     if isinstance(error, OSError):
-        return error.errno in _FULL_OR_READ_ONLY
+        return error.errno in _UNAVAILABLE_ERRNOS
     original = getattr(error, "orig", None)  # SQLAlchemy wraps the driver's exception
     if original is None:
         return False

@@ -15,9 +15,13 @@ process, safe even when the caller is a threaded web server.
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
+import multiprocessing.popen_forkserver  # noqa: F401 - loaded now, not mid-request
 import resource
+import time
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
 from portal.scrub import labels as L
 from portal.scrub.limits import Limits
@@ -43,10 +47,13 @@ def scrub_isolated(data: bytes, filename: str, declared_type: str | None = None,
     if keep_original or not data:
         return scrub(data, filename, declared_type, keep_original=keep_original, limits=limits)
     parent, child = _context.Pipe(duplex=False)
-    proc = _context.Process(target=_child, args=(child, data, filename, declared_type, limits),
-                            daemon=True)
-    proc.start()
-    child.close()
+    try:
+        proc = _start(child, data, filename, declared_type, limits)
+    except BaseException:
+        parent.close()
+        raise
+    finally:
+        child.close()
     try:
         if parent.poll(limits.isolated_timeout):
             try:
@@ -63,6 +70,28 @@ def scrub_isolated(data: bytes, filename: str, declared_type: str | None = None,
             proc.kill()
         proc.join(5)
         proc.close()
+
+
+def _start(conn: Connection, data: bytes, filename: str, declared_type: str | None,
+           limits: Limits) -> BaseProcess:
+    """Start the child, trying three times: the forkserver may have died (killed, or
+    out of resources in the middle of a request), and multiprocessing starts a new
+    one once it sees the old one gone (a dying process closes its socket a moment
+    before it can be reaped: hence the pause). A child that still cannot start raises
+    OSError(EAGAIN), which the web layer answers with "try again later"."""
+    failure: BaseException | None = None
+    for attempt in range(3):
+        if attempt:
+            time.sleep(0.1 * attempt)
+        proc = _context.Process(target=_child, daemon=True,
+                                args=(conn, data, filename, declared_type, limits))
+        try:
+            proc.start()
+        except (OSError, EOFError) as exc:
+            failure = exc
+            continue
+        return proc
+    raise OSError(errno.EAGAIN, "the process that scrubs files could not be started") from failure
 
 
 def _child(conn: Connection, data: bytes, filename: str, declared_type: str | None,

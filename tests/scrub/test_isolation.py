@@ -35,3 +35,17 @@ def test_keep_original_needs_no_child():
     data = c.png_full()
     result = scrub_isolated(data, "s.png", keep_original=True)
     assert result.outcome == "not_scrubbed" and result.data == data
+
+
+def test_a_killed_forkserver_is_replaced() -> None:
+    """The process that forks the scrubbing children can die (the OOM killer, an
+    operator); the next file must still be scrubbed, not answered with an error."""
+    import multiprocessing.forkserver
+    import os
+    import signal
+
+    data = c.jpeg_full()
+    assert scrub_isolated(data, "p.jpg").outcome == "cleaned"
+    server = multiprocessing.forkserver._forkserver  # noqa: SLF001 - the stdlib's singleton
+    os.kill(server._forkserver_pid, signal.SIGKILL)  # noqa: SLF001
+    assert scrub_isolated(data, "p.jpg").outcome == "cleaned"
