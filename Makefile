@@ -13,8 +13,21 @@ APT_TOOLS := age exiftool mat2 ffmpeg chromium tor nginx
 
 .PHONY: demo test test-pg reliability bench install system-deps translations clean-demo
 
+# A fresh Debian lacks Python's venv module (package python3-venv): install it when
+# root, otherwise say what to install.
 $(PY):
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+		rm -rf $(VENV); \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "installing python3-venv"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				python3-venv >/dev/null && \
+			$(PYTHON) -m venv $(VENV); \
+		else \
+			echo "cannot create $(VENV): install Python's venv module (sudo apt-get install python3-venv)"; \
+			exit 1; \
+		fi; }
 
 # Re-install only when pyproject.toml changes (the stamp is newer otherwise).
 $(STAMP): pyproject.toml | $(PY)
