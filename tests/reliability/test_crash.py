@@ -83,6 +83,8 @@ def test_acknowledged_reports_survive_sigkill_of_workers_and_master(
         "kills": len(kills), "master_kills": kills.count("master"),
         "worker_kills": kills.count("worker"), "half_written": len(problems),
         "leaked": len(found.hits), "audit_ok": ok,
+        "slowest_submission_s": round(tally.slowest_seconds, 1),
+        "slowest_submission_outcome": tally.slowest_outcome,
     })
     assert result.lost == []
     assert result.verified == tally.acknowledged > 0
