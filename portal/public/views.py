@@ -261,6 +261,15 @@ def _logged_in_report() -> tuple[Report, bytes] | None:
     return report, login.seed
 
 
+def _source_report() -> tuple[Report, bytes]:
+    """The logged-in source's report and reply seed; without a login, the request
+    ends with a redirect to the codename page."""
+    current = _logged_in_report()
+    if current is None:
+        abort(redirect(url_for("public.followup"), code=303))
+    return current
+
+
 def _render_report(report: Report, seed: bytes, status: int = 200, **forms: Any) -> Any:
     replies = intake.read_replies(_blobs(), report, seed)
     context = {
@@ -282,20 +291,14 @@ def _render_report(report: Report, seed: bytes, status: int = 200, **forms: Any)
 @bp.get("/followup/report")
 def followup_report() -> Any:
     """The report's status, replies, and what the source can do."""
-    current = _logged_in_report()
-    if current is None:
-        return redirect(url_for("public.followup"), code=303)
-    return _render_report(*current)
+    return _render_report(*_source_report())
 
 
 @bp.post("/followup/add")
 @limiter.limit(lambda: setting("PORTAL_RATELIMIT_SUBMIT_SESSION"), key_func=session_key)
 def followup_add() -> Any:
     """Add information or files under the same codename."""
-    current = _logged_in_report()
-    if current is None:
-        return redirect(url_for("public.followup"), code=303)
-    report, seed = current
+    report, seed = _source_report()
     if not ratelimit.hit_codename(report.lookup_tag):
         abort(429)
     form = AddForm()
@@ -324,10 +327,7 @@ def followup_add() -> Any:
 @bp.post("/followup/consent")
 def followup_consent() -> Any:
     """Change or withdraw consent (stored encrypted, like the report)."""
-    current = _logged_in_report()
-    if current is None:
-        return redirect(url_for("public.followup"), code=303)
-    report, seed = current
+    report, seed = _source_report()
     if not ratelimit.hit_codename(report.lookup_tag):
         abort(429)
     form = ConsentForm()
@@ -360,10 +360,7 @@ def followup_consent() -> Any:
 @bp.post("/followup/delete")
 def followup_delete() -> Any:
     """Delete the report and everything sent with it."""
-    current = _logged_in_report()
-    if current is None:
-        return redirect(url_for("public.followup"), code=303)
-    report, seed = current
+    report, seed = _source_report()
     form = DeleteForm()
     if not form.validate():
         return _render_report(report, seed, 400, delete_form=form)
