@@ -279,18 +279,26 @@ def _drop(el: etree._Element) -> None:
     parent.remove(el)
 
 
-# --- Office Open XML ------------------------------------------------------------
-
-
-def _clean_ooxml(parts: dict[str, bytes], found: list[str]) -> None:
+def _drop_parts(parts: dict[str, bytes], rules: tuple[tuple[re.Pattern[str], str], ...],
+                found: list[str]) -> set[str]:
+    """Remove the parts whose name matches a rule's pattern, noting its label; return
+    the names removed."""
     dropped: set[str] = set()
     for name in list(parts):
-        for pattern, label in _OOXML_DROP:
+        for pattern, label in rules:
             if pattern.search(name):
                 found.append(label)
                 dropped.add(name)
                 del parts[name]
                 break
+    return dropped
+
+
+# --- Office Open XML ------------------------------------------------------------
+
+
+def _clean_ooxml(parts: dict[str, bytes], found: list[str]) -> None:
+    dropped = _drop_parts(parts, _OOXML_DROP, found)
     if "docProps/core.xml" in parts:
         found += _property_labels(parts["docProps/core.xml"], _CORE_LABELS)
         parts["docProps/core.xml"] = _CORE_STUB
@@ -452,14 +460,7 @@ def _clean_odf(parts: dict[str, bytes], found: list[str]) -> None:
     manifest = parts.get("META-INF/manifest.xml", b"")
     if b"encryption-data" in manifest:
         raise Unscrubbable(L.PASSWORD)
-    dropped: set[str] = set()
-    for name in list(parts):
-        for pattern, label in _ODF_DROP:
-            if pattern.search(name):
-                found.append(label)
-                dropped.add(name)
-                del parts[name]
-                break
+    dropped = _drop_parts(parts, _ODF_DROP, found)
     if "meta.xml" in parts:
         found += _property_labels(parts["meta.xml"], _ODF_META_LABELS)
         parts["meta.xml"] = _ODF_META_STUB
