@@ -126,7 +126,7 @@ def export_command(case_ids: tuple[str, ...], fmt: str, lang: str, purpose: str,
             raise click.ClickException(
                 f"export refused by the gate: {len(prepared.problems)} problem(s); "
                 "nothing was written")
-        approvals, missing = _approvals(session, items, fmt, purpose, lang, ctx.guard_key)
+        approvals, missing = _approvals(session, items, fmt, purpose, lang)
         if missing:
             for case_id in missing:
                 click.echo(f"  case {case_id}: no approved export request for exactly this "
@@ -158,19 +158,19 @@ def export_command(case_ids: tuple[str, ...], fmt: str, lang: str, purpose: str,
     click.echo(f"wrote {target}")
 
 
-def _approvals(session: Any, items: list[Any], fmt: str, purpose: str, lang: str,
-               guard_key: bytes) -> tuple[list[Any], list[str]]:
+def _approvals(session: Any, items: list[Any], fmt: str, purpose: str,
+               lang: str) -> tuple[list[Any], list[str]]:
     """For each (case id, summary, consent): the approved request whose digest is this
     case's content now (so a change since approval needs a new approval)."""
     from sqlalchemy import select
 
     from portal.cases.models import ExportRequest, ExportStatus
-    from portal.export import service
+    from portal.export import document, service
 
     found, missing = [], []
-    for case_id, summary, consent in items:
-        digest = service.prepare(case_id, summary, consent, fmt, purpose, lang, guard_key,
-                                 render=False).content_digest
+    for case_id, summary, _consent in items:
+        # What the reviewer approved is the digest of this object (the gate already ran).
+        digest = service.content_digest(document.build(case_id, summary), fmt, lang)
         approval = session.scalars(select(ExportRequest).where(
             ExportRequest.case_id == case_id, ExportRequest.format == fmt,
             ExportRequest.purpose == purpose, ExportRequest.digest == digest,
