@@ -121,11 +121,13 @@ def fresh_code(app: Flask, staff: Staff) -> str:
         session = db.get_session()
         account = session.get(StaffAccount, staff.account_id)
         now = totp.current_step()
-        candidates = [s for s in (now - 1, now, now + 1) if s > account.totp_last_step]
+        # The current step first: the previous one may fall out of the server's window
+        # if a 30-second boundary passes before the code is checked.
+        candidates = [s for s in (now, now + 1, now - 1) if s > account.totp_last_step]
         if not candidates:
             account.totp_last_step = now - 2
             session.commit()
-            candidates = [now - 1]
+            candidates = [now]
         return totp.code_at(staff.totp_secret, candidates[0])
 
 
